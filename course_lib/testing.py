@@ -1,0 +1,175 @@
+"""Comparison and gradient-check helpers shared by the public checks and the hidden checks.
+
+Every failure raises :class:`CheckFailure` (an ``AssertionError``) whose message says what
+differs and where: shapes, the worst entry, expected against got, and the norm-based
+relative error. A bare ``AssertionError`` tells a student nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+# Smallest denominator for relative errors: keeps 0/0 at 0 instead of nan.
+_TINY = 1e-300
+
+
+class CheckFailure(AssertionError):
+    """A check found a difference; the message is written for the student."""
+
+
+def as_array(value: Any, *, name: str = "value") -> np.ndarray:
+    """Turn a tensor, list or scalar into a NumPy array, or fail with a clear message."""
+    if hasattr(value, "numpy") and callable(value.numpy):  # tf.Tensor, eager
+        value = value.numpy()
+    try:
+        array = np.asarray(value)
+    except Exception as exc:  # ragged lists, objects without __array__
+        raise CheckFailure(
+            f"{name}: expected an array-like value, got {type(value).__name__} ({exc})"
+        ) from None
+    if array.dtype == object:
+        raise CheckFailure(f"{name}: expected numbers, got an object array of {array.shape}")
+    return array
+
+
+def rel_error(actual: Any, expected: Any) -> float:
+    """Norm-based relative error ``‖a−b‖ / max(‖a‖+‖b‖, tiny)``.
+
+    Unlike the elementwise relative error it does not blow up on entries that are zero in
+    both arrays (constant pixels, dead ReLUs). ``≤ 1e-7`` is the float64 pass mark for
+    gradients.
+    """
+    a = as_array(actual).astype(np.float64)
+    b = as_array(expected).astype(np.float64)
+    if a.shape != b.shape:
+        raise CheckFailure(f"rel_error: shapes differ, got {a.shape} and {b.shape}")
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), _TINY))
+
+
+def numeric_gradient(
+    f: Callable[[np.ndarray], Any], x: Any, *, eps: float = 1e-6
+) -> np.ndarray:
+    """Central finite-difference gradient of a scalar function, in float64.
+
+    Args:
+        f: maps an array shaped like ``x`` to a scalar (a float or 0-d tensor).
+        x: the point, any shape; it is copied to float64 and never changed.
+        eps: the step. The truncation error is O(eps²) and the rounding error
+            O(1e-16/eps); 1e-6 balances them for well-scaled functions. Default 1e-6.
+
+    Returns:
+        An array shaped like ``x`` with ∂f/∂x.
+
+    Raises:
+        CheckFailure: if ``f`` does not return a finite scalar.
+    """
+    point = as_array(x, name="x").astype(np.float64).copy()
+    grad = np.zeros_like(point)
+    flat_point, flat_grad = point.reshape(-1), grad.reshape(-1)
+    for i in range(flat_point.size):
+        saved = flat_point[i]
+        flat_point[i] = saved + eps
+        up = _scalar(f(point))
+        flat_point[i] = saved - eps
+        down = _scalar(f(point))
+        flat_point[i] = saved
+        flat_grad[i] = (up - down) / (2.0 * eps)
+    return grad
+
+
+def _scalar(value: Any) -> float:
+    array = as_array(value, name="f(x)")
+    if array.size != 1:
+        raise CheckFailure(f"numeric_gradient: f must return a scalar, got shape {array.shape}")
+    number = float(array.reshape(()))
+    if not np.isfinite(number):
+        raise CheckFailure(f"numeric_gradient: f returned a non-finite value {number}")
+    return number
+
+
+def describe_difference(actual: np.ndarray, expected: np.ndarray, *, name: str) -> str:
+    """A multi-line report of where two same-shaped arrays differ most."""
+    a = actual.astype(np.float64)
+    b = expected.astype(np.float64)
+    lines = [f"{name}: values differ (shape {a.shape})"]
+    bad_a, bad_b = ~np.isfinite(a), ~np.isfinite(b)
+    if (bad_a & ~bad_b).any():
+        where = tuple(int(i) for i in np.argwhere(bad_a & ~bad_b)[0])
+        lines.append(f"  got a non-finite value {a[where]} at index {where}, expected {b[where]}")
+        return "\n".join(lines)
+    diff = np.abs(a - b)
+    if a.ndim == 0:
+        lines.append(f"  expected {b.item():.10g}, got {a.item():.10g}")
+    else:
+        worst = np.unravel_index(int(np.nanargmax(diff)), diff.shape)
+        worst = tuple(int(i) for i in worst)
+        lines.append(
+            f"  max abs error {diff[worst]:.3g} at index {worst}: "
+            f"expected {b[worst]:.10g}, got {a[worst]:.10g}"
+        )
+    rel = diff / np.maximum(np.abs(b), _TINY)
+    lines.append(f"  max elementwise rel error {float(np.nanmax(rel)):.3g}")
+    lines.append(f"  norm relative error {rel_error(a, b):.3g}")
+    return "\n".join(lines)
+
+
+def assert_close(
+    actual: Any,
+    expected: Any,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    name: str = "value",
+) -> None:
+    """Check ``|actual − expected| ≤ atol + rtol·|expected|`` everywhere, shapes equal.
+
+    Raises:
+        CheckFailure: naming the shape mismatch, or the worst entry and how many differ.
+    """
+    a = as_array(actual, name=name)
+    b = as_array(expected, name=f"expected {name}")
+    if a.shape != b.shape:
+        raise CheckFailure(f"{name}: expected shape {b.shape}, got shape {a.shape}")
+    if a.size == 0:
+        return
+    if not np.issubdtype(a.dtype, np.number) and a.dtype != bool:
+        raise CheckFailure(f"{name}: expected numbers, got dtype {a.dtype}")
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    close = np.isclose(a64, b64, rtol=rtol, atol=atol, equal_nan=False)
+    if close.all():
+        return
+    message = describe_difference(a64, b64, name=name)
+    message += f"\n  {int((~close).sum())} of {close.size} entries differ (rtol={rtol:g}, atol={atol:g})"
+    raise CheckFailure(message)
+
+
+def assert_gradient_close(
+    actual: Any, expected: Any, *, tol: float = 1e-7, name: str = "gradient"
+) -> None:
+    """Check a gradient by the norm-based relative error (≤ ``tol``; 1e-7 for float64)."""
+    a = as_array(actual, name=name)
+    b = as_array(expected, name=f"expected {name}")
+    if a.shape != b.shape:
+        raise CheckFailure(f"{name}: expected shape {b.shape}, got shape {a.shape}")
+    error = rel_error(a, b)
+    if not error <= tol:  # also catches nan
+        message = describe_difference(a, b, name=name)
+        raise CheckFailure(f"{message}\n  norm relative error {error:.3g} > tolerance {tol:g}")
+
+
+def assert_shape(actual: Any, shape: tuple[int | None, ...], *, name: str = "value") -> None:
+    """Check an array's shape; ``None`` in ``shape`` matches any size on that axis."""
+    got = as_array(actual, name=name).shape
+    matches = len(got) == len(shape) and all(s is None or s == g for s, g in zip(shape, got))
+    if not matches:
+        wanted = tuple("any" if s is None else s for s in shape)
+        raise CheckFailure(f"{name}: expected shape {wanted}, got shape {got}")
+
+
+def assert_at_least(value: float, threshold: float, *, name: str) -> None:
+    """Check a metric reaches a target, saying by how much it fell short."""
+    if not value >= threshold:
+        raise CheckFailure(f"{name}: got {value:.4f}, needs at least {threshold:.4f}")
