@@ -163,7 +163,7 @@ def assert_gradient_close(
 def assert_shape(actual: Any, shape: tuple[int | None, ...], *, name: str = "value") -> None:
     """Check an array's shape; ``None`` in ``shape`` matches any size on that axis."""
     got = as_array(actual, name=name).shape
-    matches = len(got) == len(shape) and all(s is None or s == g for s, g in zip(shape, got))
+    matches = len(got) == len(shape) and all(s is None or s == g for s, g in zip(shape, got, strict=True))
     if not matches:
         wanted = tuple("any" if s is None else s for s in shape)
         raise CheckFailure(f"{name}: expected shape {wanted}, got shape {got}")
