@@ -26,5 +26,6 @@ c.IgnorePattern.pattern = (
     r"(?m)^(\S+:\d+: \w*Warning: "  # Python warnings.warn
     r"|[IWE]\d{4} [\d:.]+\s+\d+ \S+:\d+\] "  # TensorFlow / absl C++ log lines
     r"|WARNING:(tensorflow|absl):"  # tf.get_logger() / absl Python logging
+    r"|WARNING: All log messages before absl::InitializeLog"
     r"|oneDNN custom operations are on)"
 )

@@ -72,6 +72,10 @@ def manual(prompt_answer: str, grade_id: str, points: float) -> NotebookNode:
 def notebook(cells: list[NotebookNode]) -> NotebookNode:
     """A notebook with the python3 kernelspec nbgrader expects."""
     nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     return nb

@@ -45,6 +45,8 @@ def names_used(source: str) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             found.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
         elif isinstance(node, ast.Attribute):
             found.add(node.attr)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):

@@ -77,6 +77,4 @@ def _plain_array(array: np.ndarray, path: str) -> np.ndarray:
 
 def is_finite_number(value: Any) -> bool:
     """True for a real, finite int or float (bools excluded)."""
-    return (
-        isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    )
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

@@ -56,7 +56,7 @@ class CellResult:
         return {**asdict(self), "score": self.score}
 
 
-def check_module(grade_id: str) -> Path:
+def check_module(grade_id: str, *, checks_root: Path = CHECKS_ROOT) -> Path:
     """The hidden-check module for ``grade_id`` (``unitNN_rest`` → ``unitNN/test_rest.py``).
 
     Raises:
@@ -65,7 +65,7 @@ def check_module(grade_id: str) -> Path:
     unit, _, rest = grade_id.partition("_")
     if not (unit.startswith("unit") and unit[4:].isdigit() and rest):
         raise ValueError(f"grade_id must look like 'unit02_softmax', got {grade_id!r}")
-    path = CHECKS_ROOT / unit / f"test_{rest}.py"
+    path = checks_root / unit / f"test_{rest}.py"
     if not path.is_file():
         raise ValueError(f"no hidden checks for grade_id {grade_id!r}: {path} is missing")
     return path
@@ -112,7 +112,9 @@ def _failure_message(excinfo: Any) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def run_checks(grade_id: str, submission: Submission, *, points: float) -> CellResult:
+def run_checks(
+    grade_id: str, submission: Submission, *, points: float, checks_root: Path = CHECKS_ROOT
+) -> CellResult:
     """Run every hidden check of ``grade_id`` against ``submission``.
 
     Never raises for a student's mistake: a broken check module or a pytest failure is
@@ -120,7 +122,7 @@ def run_checks(grade_id: str, submission: Submission, *, points: float) -> CellR
     """
     result = CellResult(grade_id=grade_id, points=float(points))
     try:
-        module = check_module(grade_id)
+        module = check_module(grade_id, checks_root=checks_root)
     except ValueError as exc:
         result.error = str(exc)
         return result
@@ -128,7 +130,7 @@ def run_checks(grade_id: str, submission: Submission, *, points: float) -> CellR
     args = [
         str(module),
         "-c", str(_CHECKS_INI),
-        "--rootdir", str(CHECKS_ROOT),
+        "--rootdir", str(checks_root),
         "--import-mode=importlib",
         "--capture=sys",
         "-p", "no:cacheprovider",
@@ -141,7 +143,9 @@ def run_checks(grade_id: str, submission: Submission, *, points: float) -> CellR
     if plugin.collect_errors:
         result.error = "the hidden checks could not be loaded:\n" + "\n".join(plugin.collect_errors)
     elif not plugin.results:
-        result.error = f"pytest ran no checks (exit code {int(exit_code)}):\n{log.getvalue()[-2000:]}"
+        result.error = (
+            f"pytest ran no checks (exit code {int(exit_code)}):\n{log.getvalue()[-2000:]}"
+        )
     return result
 
 

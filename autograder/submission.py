@@ -65,7 +65,9 @@ class InKernelSubmission(Submission):
 
     def _lookup(self, name: str) -> Any:
         if name not in self._namespace:
-            raise StudentError(f"the notebook defines nothing named {name!r}; did you run its cell?")
+            raise StudentError(
+                f"the notebook defines nothing named {name!r}; did you run its cell?"
+            )
         return self._namespace[name]
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -108,7 +110,9 @@ def _run_student(name: str, function: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return function(*args, **kwargs)
     except NotImplementedError:
-        raise StudentError(f"{name} is not implemented yet (it raises NotImplementedError)") from None
+        raise StudentError(
+            f"{name} is not implemented yet (it raises NotImplementedError)"
+        ) from None
     except Exception as exc:
         raise StudentError(f"calling {name} raised {_describe(exc)}") from None
 
@@ -116,9 +120,7 @@ def _run_student(name: str, function: Any, *args: Any, **kwargs: Any) -> Any:
 def _describe(exc: BaseException) -> str:
     # The last frames are the student's; the check's own frames would only confuse.
     frames = traceback.extract_tb(exc.__traceback__)[-3:]
-    where = "".join(
-        f"\n    line {f.lineno} in {f.name}: {f.line}" for f in frames if f.line
-    )
+    where = "".join(f"\n    line {f.lineno} in {f.name}: {f.line}" for f in frames if f.line)
     return f"{type(exc).__name__}: {exc}{where}"
 
 

@@ -47,7 +47,10 @@ def determinism_status() -> dict[str, bool]:
     """Report the switches ``seed_everything`` sets, for logs and grading reports."""
     import tensorflow as tf
 
+    # TensorFlow has a public setter for op determinism but only a private getter.
+    from tensorflow.python.framework import config as tf_config
+
     return {
         "tensor_float_32": bool(tf.config.experimental.tensor_float_32_execution_enabled()),
-        "op_determinism": bool(tf.config.experimental.is_op_determinism_enabled()),
+        "op_determinism": bool(tf_config.is_op_determinism_enabled()),
     }

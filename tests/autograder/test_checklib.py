@@ -1,0 +1,56 @@
+import pytest
+
+from autograder.checklib import AUTODIFF_NAMES, assert_no_forbidden_names, float64, names_used
+from autograder.submission import InKernelSubmission
+from course_lib.testing import CheckFailure
+
+
+def namespace_from(source: str) -> dict:
+    namespace: dict = {}
+    exec(compile(source, "<cell>", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+class FakeSubmission(InKernelSubmission):
+    """Sources come from a dict, as inspect cannot read exec'd code."""
+
+    def __init__(self, sources: dict[str, str]):
+        super().__init__(namespace_from("\n".join(sources.values())))
+        self._sources = sources
+
+    def source(self, name):
+        return self._sources.get(name)
+
+
+MANUAL = "def grads(x):\n    return 2 * x\n"
+TAPE = "def grads(x):\n    with tf.GradientTape() as t:\n        pass\n    return t\n"
+HIDDEN = "def grads(x):\n    return helper(x)\n"
+HELPER = "def helper(x):\n    return tf.autodiff.ForwardAccumulator\n"
+
+
+def test_manual_code_passes():
+    assert_no_forbidden_names(FakeSubmission({"grads": MANUAL}), "grads", AUTODIFF_NAMES, why="x")
+
+
+@pytest.mark.parametrize(
+    "sources, culprit",
+    [({"grads": TAPE}, "grads uses GradientTape"),
+     ({"grads": HIDDEN, "helper": HELPER}, "helper uses ForwardAccumulator, autodiff")],
+    ids=["direct", "through-helper"],
+)  # fmt: skip
+def test_autodiff_is_found(sources, culprit):
+    with pytest.raises(CheckFailure, match=culprit):
+        assert_no_forbidden_names(FakeSubmission(sources), "grads", AUTODIFF_NAMES, why="manual")
+
+
+def test_names_used_handles_indented_source():
+    assert {"foo", "bar"} <= names_used("    def foo():\n        return bar\n")
+
+
+def test_float64_restores_floatx():
+    import keras
+
+    before = keras.config.floatx()
+    with float64():
+        assert keras.config.floatx() == "float64"
+    assert keras.config.floatx() == before
