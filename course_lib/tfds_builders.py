@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import numpy as np
 import tensorflow_datasets as tfds
-from etils import epath
 
 from course_lib import data
 
@@ -91,7 +90,7 @@ def make_builder(name: str) -> type[tfds.core.GeneratorBasedBuilder]:
             # declares for Python < 3.9, so on 3.11 the first prepare fails with
             # "No module named 'importlib_resources'" (tensorflow/datasets#11212). The
             # file is known here; a plain attribute shadows the base classproperty.
-            "code_path": epath.Path(__file__),
+            "code_path": tfds.core.Path(__file__),
             "VERSION": tfds.core.Version(VERSION),
             "RELEASE_NOTES": {VERSION: "Initial release, generated from course_lib.data."},
             "_info": _info,

@@ -149,7 +149,9 @@ def _splits(name: str, seed: int) -> Splits:
     return result
 
 
-def load(name: str, split: str = "train", *, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def load(
+    name: str, split: str = "train", *, seed: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Load a data set split as NumPy arrays.
 
     Args:
@@ -171,7 +173,9 @@ def load(name: str, split: str = "train", *, seed: int | None = None) -> tuple[n
     """
     entry = _entry(name)
     if not isinstance(split, str) or split not in SPLITS:
-        raise ValueError(f"unknown split {split!r}; choose one of: {', '.join(SPLITS)}; got {split!r}")
+        raise ValueError(
+            f"unknown split {split!r}; choose one of: {', '.join(SPLITS)}; got {split!r}"
+        )
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
         raise TypeError(f"seed must be an int or None, got {type(seed).__name__}: {seed!r}")
     if entry.default_seed is None:

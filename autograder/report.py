@@ -1,0 +1,56 @@
+"""Grade tables for the terminal: per student and per graded cell."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from autograder.pipeline import UnitRun
+
+
+def _fmt(score: float, maximum: float) -> str:
+    text = f"{score:g}/{maximum:g}"
+    if score >= maximum:
+        return f"[green]{text}[/green]"
+    return f"[red]{text}[/red]" if score == 0 else f"[yellow]{text}[/yellow]"
+
+
+def students_of(runs: list[UnitRun]) -> list[str]:
+    seen: dict[str, None] = {}
+    for run in runs:
+        seen.update(dict.fromkeys(run.scores))
+    return list(seen)
+
+
+def cell_table(runs: list[UnitRun]) -> Table:
+    """Rows are graded cells, columns are students: where each student lost points."""
+    students = students_of(runs)
+    table = Table(title="Autograded cells (score / points)")
+    table.add_column("graded cell")
+    for student in students:
+        table.add_column(student, justify="right")
+    for run in runs:
+        reference = run.scores.get(students[0], {})
+        for grade_id in reference:
+            cells = [run.scores.get(s, {}).get(grade_id) for s in students]
+            table.add_row(grade_id, *(_fmt(*c) if c else "-" for c in cells))
+        table.add_section()
+    return table
+
+
+def student_table(runs: list[UnitRun]) -> Table:
+    """Rows are students, columns are units and the total."""
+    table = Table(title="Totals per student (autograded points)")
+    table.add_column("student")
+    for run in runs:
+        table.add_column(run.unit, justify="right")
+    table.add_column("total", justify="right")
+    for student in students_of(runs):
+        row, earned, possible = [], 0.0, 0.0
+        for run in runs:
+            cells = run.scores.get(student, {})
+            score = sum(s for s, _ in cells.values())
+            maximum = sum(m for _, m in cells.values())
+            earned, possible = earned + score, possible + maximum
+            row.append(_fmt(score, maximum))
+        table.add_row(student, *row, _fmt(earned, possible))
+    return table

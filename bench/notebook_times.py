@@ -1,0 +1,75 @@
+"""Execution time of each reference notebook on this machine (median of repeats).
+
+    python bench/notebook_times.py [--repeats 3] [--units unit01 unit02] [--json PATH]
+
+The reference is the source notebook itself: answers filled in and hidden checks run, so
+the time is what one autograded perfect submission costs. The syllabus budget is 3 min
+per notebook on a 2-core CPU (unit 09: 5 min).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from autograder.course import repo_root, units
+
+BUDGET_SECONDS = {"unit09": 300}
+DEFAULT_BUDGET = 180
+
+
+def time_notebook(path: Path) -> float:
+    """Seconds to execute ``path`` in a fresh kernel, in a scratch copy of its folder."""
+    with tempfile.TemporaryDirectory(prefix="medl-bench-") as tmp:
+        work = Path(tmp) / path.parent.name
+        shutil.copytree(path.parent, work)
+        nb = nbformat.read(work / path.name, as_version=4)
+        client = NotebookClient(nb, timeout=900, kernel_name="python3",
+                                resources={"metadata": {"path": str(work)}})  # fmt: skip
+        started = time.perf_counter()
+        client.execute()
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--units", nargs="*", default=None)
+    parser.add_argument("--json", type=Path, default=Path("bench/results/notebook_times.json"))
+    args = parser.parse_args()
+    repo = repo_root()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    rows = []
+    for unit in args.units or units(repo):
+        times = [
+            time_notebook(repo / "solutions" / unit / f"{unit}.ipynb") for _ in range(args.repeats)
+        ]
+        budget = BUDGET_SECONDS.get(unit, DEFAULT_BUDGET)
+        median = statistics.median(times)
+        rows.append({"unit": unit, "median_s": round(median, 1), "runs_s": [round(t, 1) for t in times],
+                     "budget_s": budget, "within_budget": median <= budget})  # fmt: skip
+        print(
+            f"{unit}: median {median:6.1f} s over {len(times)} runs "
+            f"(budget {budget} s) runs={[round(t, 1) for t in times]}"
+        )
+    result = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "notebooks": rows,
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {args.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The grading contract, for every unit in solutions/.
+
+- the reference notebook scores full marks;
+- the untouched release scores zero, and the grader survives it;
+- each planted mistake scores exactly what its mutant declares, every other cell keeps
+  full marks, and the failing cell's output names the difference;
+- every hidden check fails for at least one planted mistake (no check that cannot fail).
+
+Each unit is released and autograded once, through plain nbgrader, for all its samples.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from autograder import samples
+from autograder.course import Course, units
+from autograder.pipeline import BLANK, REFERENCE, UnitRun, run_unit
+from autograder.runner import CHECKS_ROOT
+
+pytestmark = pytest.mark.slow
+
+UNITS = units()
+_RUNS: dict[str, UnitRun] = {}
+
+
+def by_unit(unit: str, *rest: str):
+    # One xdist group per unit: a unit's samples are graded once, on one worker.
+    return pytest.param(
+        unit, *rest, marks=pytest.mark.xdist_group(unit), id="-".join((unit, *rest))
+    )
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    def get(unit: str) -> UnitRun:
+        if unit not in _RUNS:
+            course = Course.create(tmp_path_factory.mktemp(unit), [unit])
+            _RUNS[unit] = run_unit(course, unit, which="all")
+        return _RUNS[unit]
+
+    return get
+
+
+def mismatches(run: UnitRun, student: str) -> list[str]:
+    got = run.scores[student]
+    return [
+        f"{gid}: expected {want:g}, got {got[gid][0]:g}\n{run.course.cell_output(student, run.unit, gid)}"
+        for gid, want in run.expected(student).items()
+        if abs(got[gid][0] - want) > 1e-9
+    ]
+
+
+@pytest.mark.parametrize("unit", [by_unit(u) for u in UNITS])
+def test_reference_scores_full_marks(graded, unit):
+    run = graded(unit)
+    assert run.scores[REFERENCE], "the reference has no autograded cells"
+    assert mismatches(run, REFERENCE) == []
+
+
+@pytest.mark.parametrize("unit", [by_unit(u) for u in UNITS])
+def test_untouched_release_scores_zero(graded, unit):
+    assert mismatches(graded(unit), BLANK) == []
+
+
+@pytest.mark.parametrize(
+    "unit, mutant", [by_unit(u, m.name) for u in UNITS for m in samples.mutants(u)]
+)
+def test_planted_mistake_loses_exactly_its_points(graded, unit, mutant):
+    run = graded(unit)
+    declared = run.mutants[mutant]
+    assert mismatches(run, mutant) == []
+    for grade_id in declared.expected:
+        output = run.course.cell_output(mutant, unit, grade_id)
+        assert declared.message in output, (
+            f"{grade_id} output lacks {declared.message!r}:\n{output}"
+        )
+
+
+@pytest.mark.parametrize("unit", [by_unit(u) for u in UNITS])
+def test_every_graded_cell_has_a_mutant(unit):
+    run_cells = {gid for m in samples.mutants(unit) for gid in m.expected}
+    check_modules = {p.stem.removeprefix("test_") for p in (CHECKS_ROOT / unit).glob("test_*.py")}
+    assert {f"{unit}_{name}" for name in check_modules} <= run_cells
+
+
+@pytest.mark.parametrize("unit", [by_unit(u) for u in UNITS])
+def test_every_hidden_check_fails_on_some_mistake(graded, unit):
+    run = graded(unit)
+    failed: set[tuple[str, str]] = set()
+    for student in run.scores:
+        if student in (REFERENCE, BLANK):
+            continue
+        for grade_id in run.scores[student]:
+            output = run.course.cell_output(student, unit, grade_id)
+            for name in re.findall(r"\[FAIL\] (test_\w+)", output):
+                failed.add((grade_id, name))
+    reference_checks = {
+        (grade_id, name)
+        for grade_id in run.scores[REFERENCE]
+        for name in re.findall(
+            r"\[PASS\] (test_\w+)", run.course.cell_output(REFERENCE, unit, grade_id)
+        )
+    }
+    never_failed = sorted(reference_checks - failed)
+    assert reference_checks, "no hidden checks ran on the reference"
+    assert never_failed == [], f"checks no planted mistake makes fail: {never_failed}"
