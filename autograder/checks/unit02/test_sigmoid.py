@@ -1,0 +1,38 @@
+"""Hidden checks for unit02_sigmoid: ``sigmoid(z)`` against ``keras.ops.sigmoid`` in float64."""
+
+import keras
+import numpy as np
+import pytest
+
+from autograder.checklib import float64, rng
+from course_lib.testing import assert_close
+
+# Probabilities need about nine significant digits, and absolute accuracy near 0 and 1.
+RTOL, ATOL = 1e-9, 1e-15
+
+CASES = {
+    "vector": lambda: rng(2101).normal(scale=3.0, size=7),
+    "matrix": lambda: rng(2102).normal(scale=8.0, size=(4, 5)),
+}
+
+
+def keras_sigmoid(z: np.ndarray) -> np.ndarray:
+    with float64():
+        return keras.ops.convert_to_numpy(keras.ops.sigmoid(z))
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_matches_keras(submission, case):
+    z = CASES[case]()
+    got = submission.call("sigmoid", z)
+    assert_close(got, keras_sigmoid(z), rtol=RTOL, atol=ATOL, name=f"sigmoid of a {z.shape} input")
+
+
+@pytest.mark.weight(2)
+def test_huge_logits(submission):
+    # exp overflows past 709.78: a formula that exponentiates +z gives inf/inf = nan here.
+    z = np.array([-1000.0, -745.0, -100.0, -30.0, 0.0, 30.0, 100.0, 745.0, 1000.0])
+    got = submission.call("sigmoid", z)
+    assert_close(
+        got, keras_sigmoid(z), rtol=RTOL, atol=ATOL, name=f"sigmoid at huge logits z = {z.tolist()}"
+    )
