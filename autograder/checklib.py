@@ -25,12 +25,16 @@ def float64() -> Iterator[None]:
     """Run Keras in float64 inside the block (Keras 3 losses compute in floatx)."""
     import keras
 
-    saved = keras.config.floatx()
+    # Keras fixes its global dtype policy from floatx the first time a layer is built, so
+    # set_floatx alone would not reach new layers; set the policy too.
+    saved_floatx, saved_policy = keras.config.floatx(), keras.config.dtype_policy()
     keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
     try:
         yield
     finally:
-        keras.config.set_floatx(saved)
+        keras.config.set_floatx(saved_floatx)
+        keras.config.set_dtype_policy(saved_policy)
 
 
 def rng(seed: int) -> np.random.Generator:

@@ -47,10 +47,17 @@ def test_names_used_handles_indented_source():
     assert {"foo", "bar"} <= names_used("    def foo():\n        return bar\n")
 
 
-def test_float64_restores_floatx():
+def test_float64_reaches_new_layers_and_restores():
     import keras
 
+    keras.layers.Dense(1).build((None, 2))  # fixes the global policy, as a notebook would
     before = keras.config.floatx()
     with float64():
         assert keras.config.floatx() == "float64"
+        layer = keras.layers.Dense(1)
+        layer.build((None, 2))
+        assert layer.kernel.dtype == "float64"
     assert keras.config.floatx() == before
+    after = keras.layers.Dense(1)
+    after.build((None, 2))
+    assert after.kernel.dtype == before
