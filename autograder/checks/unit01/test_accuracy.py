@@ -1,0 +1,59 @@
+"""Hidden checks for unit01_accuracy: against scikit-learn's accuracy_score."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import accuracy_score
+
+from autograder.checklib import assert_no_forbidden_names, rng
+from course_lib.testing import CheckFailure, assert_close, assert_shape
+
+# Same list as in test_confusion_matrix.py (each check module stands alone).
+FORBIDDEN = frozenset(
+    {"sklearn", "metrics", "course_lib", "accuracy_score", "precision_score",
+     "recall_score", "f1_score", "fbeta_score", "precision_recall_fscore_support",
+     "multilabel_confusion_matrix", "classification_report", "balanced_accuracy_score",
+     "_check_targets", "predicted_labels"}
+)  # fmt: skip
+
+
+def _noisy_labels(seed: int, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    g = rng(seed)
+    y_true = g.integers(0, k, size=n)
+    y_pred = np.where(g.random(n) < 0.7, y_true, g.integers(0, k, size=n))
+    return y_true, y_pred
+
+
+_LIST_TRUE, _LIST_PRED = _noisy_labels(23, 12, 3)
+
+CASES = {
+    "four-classes-n50": _noisy_labels(21, 50, 4),
+    "binary-n333": _noisy_labels(22, 333, 2),
+    "python-lists": (_LIST_TRUE.tolist(), _LIST_PRED.tolist()),
+    "all-correct": (np.arange(7) % 3, np.arange(7) % 3),
+    "all-wrong": (np.zeros(5, dtype=np.int64), np.ones(5, dtype=np.int64)),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_matches_sklearn(submission, case):
+    y_true, y_pred = CASES[case]
+    got = submission.call("accuracy", y_true, y_pred)
+    assert_shape(np.asarray(got), (), name=f"accuracy on {case} (one number)")
+    if isinstance(got, bool):
+        raise CheckFailure(f"accuracy on {case}: expected a float, got the bool {got}")
+    assert_close(
+        got, accuracy_score(y_true, y_pred), rtol=1e-12, atol=1e-12, name=f"accuracy on {case}"
+    )
+
+
+def test_counts_without_library_metrics(submission):
+    submission.call("accuracy", np.array([0, 1]), np.array([1, 1]))
+    assert_no_forbidden_names(
+        submission,
+        "accuracy",
+        FORBIDDEN,
+        why="compare the labels with NumPy; sklearn.metrics and course_lib.metrics are "
+        "off limits in the graded metric functions",
+    )

@@ -1,0 +1,59 @@
+"""Hidden checks for unit01_degree_sweep: train and dev MSE per degree, against scikit-learn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LinearRegression
+from sklearn.metrics import mean_squared_error
+from sklearn.preprocessing import PolynomialFeatures
+
+from autograder.checklib import rng
+from course_lib.testing import CheckFailure, as_array, assert_close
+
+
+def _data(seed: int, n_train: int, n_dev: int, f):
+    g = rng(seed)
+    x = g.uniform(-1.0, 1.0, size=n_train + n_dev)
+    y = f(x) + 0.25 * g.normal(size=x.size)
+    return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+
+
+# id -> (x_train, y_train, x_dev, y_dev, degrees)
+CASES = {
+    "exp-data-degrees-1-to-9": (*_data(81, 25, 40, np.exp), list(range(1, 10))),
+    "cos-data-even-degrees": (*_data(82, 30, 33, lambda x: np.cos(3 * x)), [0, 2, 4, 6, 8]),
+}
+
+
+def _oracle(x_train, y_train, x_dev, y_dev, degrees):
+    train, dev = [], []
+    for degree in degrees:
+        features = PolynomialFeatures(degree)
+        model = LinearRegression(fit_intercept=False).fit(
+            features.fit_transform(x_train[:, None]), y_train
+        )
+        train.append(
+            mean_squared_error(y_train, model.predict(features.transform(x_train[:, None])))
+        )
+        dev.append(mean_squared_error(y_dev, model.predict(features.transform(x_dev[:, None]))))
+    return {"train": np.array(train), "dev": np.array(dev)}
+
+
+@pytest.mark.parametrize(
+    "case, part", [(c, p) for c in CASES for p in ("train", "dev")],
+    ids=[f"{c}-{p}" for c in CASES for p in ("train", "dev")],
+)  # fmt: skip
+def test_errors_match_sklearn(submission, case, part):
+    data = CASES[case]
+    result = submission.call("degree_sweep", *data)
+    if not isinstance(result, list) or len(result) != 2:
+        raise CheckFailure(f"degree_sweep should return (train_mse, dev_mse), got {result!r:.200}")
+    got = as_array(result[0 if part == "train" else 1], name=f"{part}_mse")
+    assert_close(
+        got,
+        _oracle(*data)[part],
+        rtol=1e-6,
+        atol=1e-10,
+        name=f"{part}_mse for {case}, degrees {data[-1]} (mean squared error per degree)",
+    )

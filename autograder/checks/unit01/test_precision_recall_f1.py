@@ -1,0 +1,111 @@
+"""Hidden checks for unit01_precision_recall_f1: scikit-learn with zero_division=0.
+
+Binary, macro and per-class scores on random labels, and the cases where a denominator
+is 0 (nothing predicted positive, no positive sample, a class never predicted, a class
+that occurs nowhere), which must count as 0.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.metrics import precision_recall_fscore_support
+
+from autograder.checklib import assert_no_forbidden_names, rng
+from course_lib.testing import as_array, assert_close
+
+# Same list as in test_confusion_matrix.py (each check module stands alone).
+FORBIDDEN = frozenset(
+    {"sklearn", "metrics", "course_lib", "accuracy_score", "precision_score",
+     "recall_score", "f1_score", "fbeta_score", "precision_recall_fscore_support",
+     "multilabel_confusion_matrix", "classification_report", "balanced_accuracy_score",
+     "_check_targets", "predicted_labels"}
+)  # fmt: skip
+
+
+def _noisy_labels(seed: int, n: int, k: int, right: float = 0.6):
+    g = rng(seed)
+    y_true = g.integers(0, k, size=n)
+    y_pred = np.where(g.random(n) < right, y_true, g.integers(0, k, size=n))
+    return y_true, y_pred
+
+
+def _never_predicted():
+    y_true, y_pred = _noisy_labels(35, 60, 4)
+    y_pred[y_pred == 3] = 0  # class 3 occurs but is never predicted
+    return y_true, y_pred
+
+
+def _no_positive_predictions():
+    y_true, _ = _noisy_labels(33, 20, 2)
+    return y_true, np.zeros_like(y_true)
+
+
+def _no_positive_samples():
+    _, y_pred = _noisy_labels(34, 20, 2)
+    return np.zeros_like(y_pred), y_pred
+
+
+# id -> (y_true, y_pred, keyword arguments for the student's function)
+CASES = {
+    "binary-n80": (*_noisy_labels(31, 80, 2), {}),
+    "binary-pos_label-0": (*_noisy_labels(32, 50, 2), {"pos_label": 0}),
+    "macro-4-classes": (*_noisy_labels(36, 120, 4), {"average": "macro"}),
+    "per-class-5-classes": (*_noisy_labels(37, 150, 5), {"average": None}),
+    "zero-division-no-positive-predictions": (*_no_positive_predictions(), {}),
+    "zero-division-no-positive-samples": (*_no_positive_samples(), {}),
+    "zero-division-class-never-predicted-macro": (*_never_predicted(), {"average": "macro"}),
+    "zero-division-class-absent-per-class": (
+        *_noisy_labels(38, 40, 3),
+        {"average": None, "n_classes": 5},
+    ),
+}
+
+
+def _oracle(y_true, y_pred, average="binary", pos_label=1, n_classes=None):
+    if n_classes is None:
+        n_classes = (
+            int(max(y_true.max(), y_pred.max(), pos_label if average == "binary" else 0)) + 1
+        )
+    labels = [pos_label] if average == "binary" else list(range(n_classes))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p, r, f, _ = precision_recall_fscore_support(
+            y_true, y_pred, labels=labels, average=None, zero_division=0
+        )
+    if average == "binary":
+        return np.array([p[0], r[0], f[0]])
+    if average == "macro":
+        return np.array([p.mean(), r.mean(), f.mean()])
+    return np.stack([p, r, f])
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_matches_sklearn(submission, case):
+    y_true, y_pred, kwargs = CASES[case]
+    got = submission.call("precision_recall_f1", y_true, y_pred, **kwargs)
+    expected = _oracle(y_true, y_pred, **kwargs)
+    what = "(precision, recall, f1)"
+    if kwargs.get("average", "binary") is None:
+        what = "per-class [precision, recall, f1] rows"
+    note = " (a ratio with a zero denominator counts as 0)" if case.startswith("zero") else ""
+    assert_close(
+        as_array(got, name=f"precision_recall_f1 result for {case}"),
+        expected,
+        rtol=1e-9,
+        atol=1e-12,
+        name=f"{what} for {case}{note}",
+    )
+
+
+def test_counts_without_library_metrics(submission):
+    submission.call("precision_recall_f1", np.array([0, 1, 1]), np.array([1, 1, 0]))
+    assert_no_forbidden_names(
+        submission,
+        "precision_recall_f1",
+        FORBIDDEN,
+        why="compute TP, FP and FN yourself (your confusion_matrix is fine); "
+        "sklearn.metrics and course_lib.metrics are off limits in the graded metric functions",
+    )

@@ -1,0 +1,98 @@
+"""Hidden checks for unit01_train_dev_test_split: sizes, partition, seeded shuffling.
+
+The part sizes follow scikit-learn's rounding (``ceil(fraction * n)`` rows), read off
+``sklearn.model_selection.train_test_split`` itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.model_selection import train_test_split
+
+from course_lib.testing import CheckFailure, as_array, assert_close
+
+# id -> (n, dev_fraction, test_fraction)
+CASES = {
+    "n100-dev0.2-test0.2": (100, 0.2, 0.2),
+    "n37-dev0.15-test0.25": (37, 0.15, 0.25),
+    "n10-no-dev-test0.3": (10, 0.0, 0.3),
+    "n1438-dev0.2-no-test": (1438, 0.2, 0.0),
+    "n203-dev0.13-test0.07": (203, 0.13, 0.07),
+}
+
+
+def _sklearn_size(n: int, fraction: float) -> int:
+    if fraction == 0:
+        return 0
+    _, held_out = train_test_split(np.arange(n), test_size=fraction, random_state=0)
+    return len(held_out)
+
+
+def _split(submission, n, dev_fraction, test_fraction, seed=0):
+    parts = submission.call(
+        "train_dev_test_split", n, dev_fraction=dev_fraction, test_fraction=test_fraction, seed=seed
+    )
+    if not isinstance(parts, list) or len(parts) != 3:
+        raise CheckFailure(
+            f"train_dev_test_split should return (train_idx, dev_idx, test_idx), got {parts!r:.200}"
+        )
+    arrays = [as_array(p, name=f"{name}_idx") for p, name in zip(parts, ("train", "dev", "test"))]
+    for array, name in zip(arrays, ("train", "dev", "test")):
+        if array.ndim != 1 or not (array.size == 0 or np.issubdtype(array.dtype, np.integer)):
+            raise CheckFailure(
+                f"{name}_idx should be a 1-D int array, got dtype {array.dtype} shape {array.shape}"
+            )
+    return arrays
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_part_sizes_like_sklearn(submission, case):
+    n, dev_fraction, test_fraction = CASES[case]
+    train, dev, test = _split(submission, n, dev_fraction, test_fraction)
+    n_test, n_dev = _sklearn_size(n, test_fraction), _sklearn_size(n, dev_fraction)
+    assert_close(
+        [len(train), len(dev), len(test)],
+        [n - n_dev - n_test, n_dev, n_test],
+        rtol=0,
+        atol=0,
+        name=f"(train, dev, test) sizes for {case} (ceil(fraction * n) rows per held-out part)",
+    )
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_parts_are_disjoint_and_cover_every_row(submission, case):
+    n, dev_fraction, test_fraction = CASES[case]
+    parts = dict(zip(("train", "dev", "test"), _split(submission, n, dev_fraction, test_fraction)))
+    for name, part in parts.items():
+        if len(np.unique(part)) != len(part):
+            raise CheckFailure(f"{case}: {name}_idx holds some index more than once")
+    for a, b in (("train", "dev"), ("train", "test"), ("dev", "test")):
+        shared = np.intersect1d(parts[a], parts[b])
+        if shared.size:
+            raise CheckFailure(
+                f"{case}: {a} and {b} overlap in {shared.size} indices, e.g. {shared[:5].tolist()}"
+            )
+    every = np.sort(np.concatenate(list(parts.values())))
+    assert_close(
+        every, np.arange(n), rtol=0, atol=0, name=f"{case}: sorted union of the three parts"
+    )
+
+
+def test_seeded_shuffle(submission):
+    n = 60
+    first = _split(submission, n, 0.25, 0.25, seed=3)
+    again = _split(submission, n, 0.25, 0.25, seed=3)
+    other = _split(submission, n, 0.25, 0.25, seed=4)
+    for a, b, name in zip(first, again, ("train", "dev", "test")):
+        if a.shape != b.shape or not np.array_equal(a, b):
+            raise CheckFailure(
+                f"seed=3 twice gave different {name} parts: use np.random.default_rng(seed)"
+            )
+    if all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(first, other)):
+        raise CheckFailure("seed=3 and seed=4 gave the same split: the seed must drive the shuffle")
+    order = np.concatenate([first[2], first[1], first[0]])
+    if np.array_equal(np.sort(first[2]), np.arange(len(first[2]))) or np.array_equal(
+        order, np.arange(n)
+    ):
+        raise CheckFailure("the rows are not shuffled: the test part is just the first indices")
