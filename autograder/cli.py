@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+
+# The grader imports TensorFlow for its oracles; its start-up chatter is not for users.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 app = typer.Typer(help="medl: course kit and autograder for Mathematical Engineering of DL.")
 console = Console()
@@ -45,6 +49,112 @@ def student_dist(
     from autograder.student_dist import build_student_wheel
 
     console.print(f"built {build_student_wheel(out_dir=out)}")
+
+
+def _limits(timeout: float | None, memory: int | None):
+    from autograder.sandbox import Limits
+
+    defaults = Limits()
+    return Limits(
+        cell_timeout_s=timeout or defaults.cell_timeout_s,
+        notebook_timeout_s=max(timeout or 0, defaults.notebook_timeout_s),
+        memory_mb=memory or defaults.memory_mb,
+    )
+
+
+@app.command()
+def grade(
+    course_dir: Annotated[Path, typer.Argument(help="the nbgrader course directory")],
+    assignment: Annotated[str, typer.Argument(help="assignment id, e.g. unit02")],
+    student: Annotated[list[str] | None, typer.Option(help="grade only these students")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="submissions graded in parallel")] = 1,
+    timeout: Annotated[float | None, typer.Option(help="seconds per cell")] = None,
+    memory: Annotated[int | None, typer.Option(help="MB of memory per kernel")] = None,
+    device: Annotated[str, typer.Option(help="auto, cpu or gpu")] = "auto",
+    shard: Annotated[str, typer.Option(help="I/N: grade shard I of N")] = "1/1",
+    resume: Annotated[bool, typer.Option(help="skip submissions already graded")] = False,
+) -> None:
+    """Grade every submission in sandboxed kernels; scores go to the gradebook."""
+    from rich.progress import Progress
+
+    from autograder.batch import BatchOptions, grade_batch, parse_shard, plan_jobs
+    from autograder.visibility import configured_policy, details_visible
+
+    if device not in ("auto", "cpu", "gpu"):
+        raise typer.BadParameter(f"device must be auto, cpu or gpu; got {device!r}")
+    show = details_visible(configured_policy(course_dir), duedate=_duedate(course_dir, assignment))
+    options = BatchOptions(workers=workers, limits=_limits(timeout, memory), device=device,
+                           shard=parse_shard(shard), resume=resume, students=tuple(student or ()),
+                           show_details=show)  # fmt: skip
+    total = len(plan_jobs(course_dir, assignment, options))
+    with Progress(console=console) as progress:
+        task = progress.add_task(f"grading {assignment}", total=total)
+
+        def advance(result: dict) -> None:
+            note = f" ({result['reason']})" if result.get("reason") else ""
+            progress.console.print(
+                f"{result['student']}: {result['score']:g} / {result['max_score']:g}{note}"
+            )
+            progress.advance(task)
+
+        results = grade_batch(course_dir, assignment, options, on_done=advance)
+    console.print(f"graded {len(results)} submissions; reports in {course_dir}/medl-results/{assignment}/")
+
+
+def _duedate(course_dir: Path, assignment: str):
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from autograder.gradebook_sync import db_url
+
+    if not (course_dir / "gradebook.db").is_file():
+        return None
+    with Gradebook(db_url(course_dir)) as gradebook:
+        try:
+            return gradebook.find_assignment(assignment).duedate
+        except MissingEntry:
+            return None
+
+
+@app.command("grade-notebook")
+def grade_notebook_command(
+    path: Annotated[Path, typer.Argument(help="the student's notebook")],
+    assignment: Annotated[str, typer.Option(help="assignment id, e.g. unit02")],
+    out: Annotated[Path, typer.Option(help="directory for the reports")] = Path("medl-report"),
+    timeout: Annotated[float | None, typer.Option(help="seconds per cell")] = None,
+    memory: Annotated[int | None, typer.Option(help="MB of memory for the kernel")] = None,
+    device: Annotated[str, typer.Option(help="auto, cpu or gpu")] = "auto",
+    details: Annotated[str, typer.Option(help="show, hide or after_due")] = "show",
+) -> None:
+    """Grade one notebook (the CI mode): writes results.json, junit.xml, summary.md."""
+    from autograder import reports
+    from autograder.course import repo_root
+    from autograder.isolated import grade_notebook
+    from autograder.visibility import details_visible
+
+    source = repo_root() / "solutions" / assignment / f"{assignment}.ipynb"
+    if not source.is_file():
+        raise typer.BadParameter(f"no source notebook for assignment {assignment!r} at {source}")
+    show = details_visible(details, duedate=None)
+    result = grade_notebook(path, source=source, limits=_limits(timeout, memory), device=device,
+                            show_details=show)  # fmt: skip
+    written = reports.write_all(result.to_dict(), out, show_details=show)
+    console.print(reports.markdown(result.to_dict(), show_details=show))
+    console.print(f"score {result.score:g} / {result.max_score:g}; reports in {written['results'].parent}")
+
+
+@app.command()
+def merge(
+    course_dir: Annotated[Path, typer.Argument(help="the nbgrader course directory")],
+    assignment: Annotated[str, typer.Argument(help="assignment id")],
+    results: Annotated[list[Path], typer.Argument(help="shard result folders (STUDENT/results.json)")],
+) -> None:
+    """Merge shard results into the gradebook (then nbgrader export / generate_feedback)."""
+    from autograder.batch import merge as merge_results
+
+    merged = merge_results(course_dir, assignment, results)
+    for result in merged:
+        console.print(f"{result['student']}: {result['score']:g} / {result['max_score']:g}")
+    console.print(f"merged {len(merged)} submissions into {course_dir}/gradebook.db")
 
 
 if __name__ == "__main__":
