@@ -6,30 +6,15 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score
 
-from autograder.checklib import assert_no_forbidden_names, rng
+from autograder.checklib import assert_no_forbidden_names
+from autograder.checks.unit01.common import METRIC_LIBRARY_NAMES, noisy_labels
 from course_lib.testing import CheckFailure, assert_close, assert_shape
 
-# Same list as in test_confusion_matrix.py (each check module stands alone).
-FORBIDDEN = frozenset(
-    {"sklearn", "metrics", "course_lib", "accuracy_score", "precision_score",
-     "recall_score", "f1_score", "fbeta_score", "precision_recall_fscore_support",
-     "multilabel_confusion_matrix", "classification_report", "balanced_accuracy_score",
-     "_check_targets", "predicted_labels"}
-)  # fmt: skip
-
-
-def _noisy_labels(seed: int, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-    g = rng(seed)
-    y_true = g.integers(0, k, size=n)
-    y_pred = np.where(g.random(n) < 0.7, y_true, g.integers(0, k, size=n))
-    return y_true, y_pred
-
-
-_LIST_TRUE, _LIST_PRED = _noisy_labels(23, 12, 3)
+_LIST_TRUE, _LIST_PRED = noisy_labels(23, 12, 3, right=0.7)
 
 CASES = {
-    "four-classes-n50": _noisy_labels(21, 50, 4),
-    "binary-n333": _noisy_labels(22, 333, 2),
+    "four-classes-n50": noisy_labels(21, 50, 4, right=0.7),
+    "binary-n333": noisy_labels(22, 333, 2, right=0.7),
     "python-lists": (_LIST_TRUE.tolist(), _LIST_PRED.tolist()),
     "all-correct": (np.arange(7) % 3, np.arange(7) % 3),
     "all-wrong": (np.zeros(5, dtype=np.int64), np.ones(5, dtype=np.int64)),
@@ -53,7 +38,7 @@ def test_counts_without_library_metrics(submission):
     assert_no_forbidden_names(
         submission,
         "accuracy",
-        FORBIDDEN,
+        METRIC_LIBRARY_NAMES,
         why="compare the labels with NumPy; sklearn.metrics and course_lib.metrics are "
         "off limits in the graded metric functions",
     )

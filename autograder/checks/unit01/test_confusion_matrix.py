@@ -6,40 +6,23 @@ import numpy as np
 import pytest
 from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
 
-from autograder.checklib import assert_no_forbidden_names, rng
+from autograder.checklib import assert_no_forbidden_names
+from autograder.checks.unit01.common import METRIC_LIBRARY_NAMES, noisy_labels
 from course_lib.testing import assert_close
-
-# Library metrics, and helper names that appear only inside them (so that an aliased
-# import is caught when the check follows it): graded metrics count for themselves.
-# Words students use for their own variables ("confusion", "counts") are left alone.
-FORBIDDEN = frozenset(
-    {"sklearn", "metrics", "course_lib", "accuracy_score", "precision_score",
-     "recall_score", "f1_score", "fbeta_score", "precision_recall_fscore_support",
-     "multilabel_confusion_matrix", "classification_report", "balanced_accuracy_score",
-     "_check_targets", "predicted_labels"}
-)  # fmt: skip
-
-
-def _noisy_labels(seed: int, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Random labels and predictions that are right about 60% of the time."""
-    g = rng(seed)
-    y_true = g.integers(0, k, size=n)
-    y_pred = np.where(g.random(n) < 0.6, y_true, g.integers(0, k, size=n))
-    return y_true, y_pred
 
 
 def _only_predicted() -> tuple[np.ndarray, np.ndarray]:
-    y_true, y_pred = _noisy_labels(13, 30, 3)
+    y_true, y_pred = noisy_labels(13, 30, 3)
     y_pred[[4, 9]] = 4  # class 4 is predicted twice and never occurs; class 3 nowhere
     return y_true, y_pred
 
 
 # id -> (y_true, y_pred, n_classes passed or None, k the matrix must have)
 CASES = {
-    "three-classes": (*_noisy_labels(11, 40, 3), None, 3),
-    "six-classes-n200": (*_noisy_labels(12, 200, 6), None, 6),
+    "three-classes": (*noisy_labels(11, 40, 3), None, 3),
+    "six-classes-n200": (*noisy_labels(12, 200, 6), None, 6),
     "label-only-in-predictions": (*_only_predicted(), None, 5),
-    "n_classes-larger-than-labels": (*_noisy_labels(14, 25, 3), 5, 5),
+    "n_classes-larger-than-labels": (*noisy_labels(14, 25, 3), 5, 5),
     "single-sample": (np.array([1]), np.array([0]), None, 2),
 }
 
@@ -65,7 +48,7 @@ def test_counts_without_library_metrics(submission):
     assert_no_forbidden_names(
         submission,
         "confusion_matrix",
-        FORBIDDEN,
+        METRIC_LIBRARY_NAMES,
         why="count the (true, predicted) pairs with NumPy; sklearn.metrics and "
         "course_lib.metrics are off limits in the graded metric functions",
     )

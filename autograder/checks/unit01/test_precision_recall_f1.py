@@ -13,52 +13,38 @@ import numpy as np
 import pytest
 from sklearn.metrics import precision_recall_fscore_support
 
-from autograder.checklib import assert_no_forbidden_names, rng
+from autograder.checklib import assert_no_forbidden_names
+from autograder.checks.unit01.common import METRIC_LIBRARY_NAMES, noisy_labels
 from course_lib.testing import as_array, assert_close
-
-# Same list as in test_confusion_matrix.py (each check module stands alone).
-FORBIDDEN = frozenset(
-    {"sklearn", "metrics", "course_lib", "accuracy_score", "precision_score",
-     "recall_score", "f1_score", "fbeta_score", "precision_recall_fscore_support",
-     "multilabel_confusion_matrix", "classification_report", "balanced_accuracy_score",
-     "_check_targets", "predicted_labels"}
-)  # fmt: skip
-
-
-def _noisy_labels(seed: int, n: int, k: int, right: float = 0.6):
-    g = rng(seed)
-    y_true = g.integers(0, k, size=n)
-    y_pred = np.where(g.random(n) < right, y_true, g.integers(0, k, size=n))
-    return y_true, y_pred
 
 
 def _never_predicted():
-    y_true, y_pred = _noisy_labels(35, 60, 4)
+    y_true, y_pred = noisy_labels(35, 60, 4)
     y_pred[y_pred == 3] = 0  # class 3 occurs but is never predicted
     return y_true, y_pred
 
 
 def _no_positive_predictions():
-    y_true, _ = _noisy_labels(33, 20, 2)
+    y_true, _ = noisy_labels(33, 20, 2)
     return y_true, np.zeros_like(y_true)
 
 
 def _no_positive_samples():
-    _, y_pred = _noisy_labels(34, 20, 2)
+    _, y_pred = noisy_labels(34, 20, 2)
     return np.zeros_like(y_pred), y_pred
 
 
 # id -> (y_true, y_pred, keyword arguments for the student's function)
 CASES = {
-    "binary-n80": (*_noisy_labels(31, 80, 2), {}),
-    "binary-pos_label-0": (*_noisy_labels(32, 50, 2), {"pos_label": 0}),
-    "macro-4-classes": (*_noisy_labels(36, 120, 4), {"average": "macro"}),
-    "per-class-5-classes": (*_noisy_labels(37, 150, 5), {"average": None}),
+    "binary-n80": (*noisy_labels(31, 80, 2), {}),
+    "binary-pos_label-0": (*noisy_labels(32, 50, 2), {"pos_label": 0}),
+    "macro-4-classes": (*noisy_labels(36, 120, 4), {"average": "macro"}),
+    "per-class-5-classes": (*noisy_labels(37, 150, 5), {"average": None}),
     "zero-division-no-positive-predictions": (*_no_positive_predictions(), {}),
     "zero-division-no-positive-samples": (*_no_positive_samples(), {}),
     "zero-division-class-never-predicted-macro": (*_never_predicted(), {"average": "macro"}),
     "zero-division-class-absent-per-class": (
-        *_noisy_labels(38, 40, 3),
+        *noisy_labels(38, 40, 3),
         {"average": None, "n_classes": 5},
     ),
 }
@@ -105,7 +91,7 @@ def test_counts_without_library_metrics(submission):
     assert_no_forbidden_names(
         submission,
         "precision_recall_f1",
-        FORBIDDEN,
+        METRIC_LIBRARY_NAMES,
         why="compute TP, FP and FN yourself (your confusion_matrix is fine); "
         "sklearn.metrics and course_lib.metrics are off limits in the graded metric functions",
     )
