@@ -38,12 +38,32 @@ MUTANTS = [
         message="sigmoid at huge logits",
     ),
     Mutant(
+        # Stable, but in float32 (Keras' default dtype): right to about 1e-7, which the
+        # public checks accept; the hidden ones want float64 accuracy at ordinary logits.
+        name="sigmoid_in_float32",
+        cell="unit02_sigmoid_impl",
+        find="z = np.asarray(z, dtype=np.float64)",
+        replace="z = np.asarray(z, dtype=np.float32)",
+        expected={"unit02_sigmoid": 1.0},
+        message="sigmoid of a (7,) input",
+    ),
+    Mutant(
         name="softmax_without_max_shift",
         cell="unit02_softmax_impl",
         find="e = np.exp(z - np.max(z, axis=-1, keepdims=True))",
         replace="e = np.exp(z)",
         expected={"unit02_softmax": 1.0},
         message="softmax at huge logits",
+    ),
+    Mutant(
+        # The transpose idiom normalises one example and a batch of rows, the shapes the
+        # public checks use, but cannot broadcast a (2, 3, 4) input.
+        name="softmax_transpose_idiom",
+        cell="unit02_softmax_impl",
+        find="return e / np.sum(e, axis=-1, keepdims=True)",
+        replace="return (e.T / np.sum(e, axis=-1)).T",
+        expected={"unit02_softmax": 1.6667},
+        message="calling softmax raised ValueError",
     ),
     Mutant(
         # The cross-entropy and the gradient reuse log_softmax, so their huge-logit checks
@@ -60,6 +80,24 @@ MUTANTS = [
         message="log_softmax at huge logits",
     ),
     Mutant(
+        # One example becomes a batch of one, then axis 1 is "the class axis": right for
+        # the public (k,) and (n, k) inputs, the middle axis of a 3-D one.
+        name="log_softmax_axis_1",
+        cell="unit02_log_softmax_impl",
+        find=(
+            "shifted = z - np.max(z, axis=-1, keepdims=True)\n"
+            "    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))"
+        ),
+        replace=(
+            "z2 = np.atleast_2d(z)\n"
+            "    shifted = z2 - np.max(z2, axis=1, keepdims=True)\n"
+            "    log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))\n"
+            "    return log_p.reshape(z.shape)"
+        ),
+        expected={"unit02_log_softmax": 1.6667},
+        message="log_softmax of a (2, 3, 4) input",
+    ),
+    Mutant(
         name="bce_from_probabilities",
         cell="unit02_binary_cross_entropy_impl",
         find="losses = np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))",
@@ -71,6 +109,16 @@ MUTANTS = [
         message="binary_cross_entropy at huge logits",
     ),
     Mutant(
+        # The stable formula without the abs: exact for z >= 0, which is all the public
+        # checks use; wrong for every negative logit, and inf at z = -1000.
+        name="bce_missing_abs",
+        cell="unit02_binary_cross_entropy_impl",
+        find="np.log1p(np.exp(-np.abs(z)))",
+        replace="np.log1p(np.exp(-z))",
+        expected={"unit02_binary_cross_entropy": 0.0},
+        message="binary_cross_entropy on 8 examples",
+    ),
+    Mutant(
         # Caught by the public check, so the whole cell scores 0.
         name="cce_sum_over_batch",
         cell="unit02_categorical_cross_entropy_impl",
@@ -78,6 +126,17 @@ MUTANTS = [
         replace="return np.sum(per_example)",
         expected={"unit02_categorical_cross_entropy": 0.0},
         message="CE at z = 0, k = 4",
+    ),
+    Mutant(
+        # Fancy indexing without np.arange(n) picks every row's log-probabilities at every
+        # label: an (n, n) block. Its mean is right when all rows are equal, as in the
+        # public checks, and wrong otherwise.
+        name="cce_label_indexing",
+        cell="unit02_categorical_cross_entropy_impl",
+        find="per_example = -np.sum(y * log_softmax(logits), axis=-1)",
+        replace="per_example = -log_softmax(logits)[:, np.argmax(y, axis=-1)]",
+        expected={"unit02_categorical_cross_entropy": 0.0},
+        message="categorical_cross_entropy on (6, 4) targets",
     ),
     Mutant(
         # Passes the public checks (they test the loss and dW only); the hidden ones catch
@@ -88,6 +147,16 @@ MUTANTS = [
         replace="db = (Y_onehot - np.exp(log_P)).sum(axis=0) / n",
         expected={"unit02_softmax_regression_grads": 1.5},
         message="db vs tf.GradientTape",
+    ),
+    Mutant(
+        # Sums over the batch, then averages over the classes: divides by k, not n. The
+        # public case has n = k = 3, and the gradients are computed separately.
+        name="loss_mean_over_classes",
+        cell="unit02_softmax_regression_grads_impl",
+        find="loss = -np.sum(Y_onehot * log_P) / n",
+        replace="loss = -np.mean(np.sum(Y_onehot * log_P, axis=0))",
+        expected={"unit02_softmax_regression_grads": 2.5},
+        message="loss (mean categorical cross-entropy, vs keras CategoricalCrossentropy)",
     ),
     Mutant(
         # Caught by the public closed-form check. Training still reaches the targets: the
