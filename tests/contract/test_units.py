@@ -3,7 +3,7 @@
 - the reference notebook scores full marks;
 - the untouched release scores zero, and the grader survives it;
 - each planted mistake scores exactly what its mutant declares, every other cell keeps
-  full marks, and the failing cell's output names the difference;
+  full marks, and the failing cells' output names the difference;
 - every hidden check fails for at least one planted mistake (no check that cannot fail).
 
 Each unit is released and autograded once, through plain nbgrader, for all its samples.
@@ -72,11 +72,14 @@ def test_planted_mistake_loses_exactly_its_points(graded, unit, mutant):
     run = graded(unit)
     declared = run.mutants[mutant]
     assert mismatches(run, mutant) == []
-    for grade_id in declared.expected:
-        output = run.course.cell_output(mutant, unit, grade_id)
-        assert declared.message in output, (
-            f"{grade_id} output lacks {declared.message!r}:\n{output}"
-        )
+    outputs = {gid: run.course.cell_output(mutant, unit, gid) for gid in declared.expected}
+    # A mistake that spreads to later cells names its difference at least once, and every
+    # cell it costs points shows why (a failed check or the error).
+    assert any(declared.message in text for text in outputs.values()), (
+        f"no affected cell's output contains {declared.message!r}:\n" + "\n".join(outputs.values())
+    )
+    for grade_id, text in outputs.items():
+        assert "[FAIL]" in text or "Error" in text, f"{grade_id} lost points silently:\n{text}"
 
 
 @pytest.mark.parametrize("unit", [by_unit(u) for u in UNITS])
