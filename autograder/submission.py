@@ -119,7 +119,8 @@ def _run_student(name: str, function: Any, *args: Any, **kwargs: Any) -> Any:
 
 def _describe(exc: BaseException) -> str:
     # The last frames are the student's; the check's own frames would only confuse.
-    frames = traceback.extract_tb(exc.__traceback__)[-3:]
+    # Skip our own frame (the call into the student's function) so that both modes word it alike.
+    frames = traceback.extract_tb(exc.__traceback__.tb_next)[-3:]
     where = "".join(f"\n    line {f.lineno} in {f.name}: {f.line}" for f in frames if f.line)
     return f"{type(exc).__name__}: {exc}{where}"
 
