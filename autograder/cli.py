@@ -98,7 +98,9 @@ def grade(
             progress.advance(task)
 
         results = grade_batch(course_dir, assignment, options, on_done=advance)
-    console.print(f"graded {len(results)} submissions; reports in {course_dir}/medl-results/{assignment}/")
+    console.print(
+        f"graded {len(results)} submissions; reports in {course_dir}/medl-results/{assignment}/"
+    )
 
 
 def _duedate(course_dir: Path, assignment: str):
@@ -139,14 +141,18 @@ def grade_notebook_command(
                             show_details=show)  # fmt: skip
     written = reports.write_all(result.to_dict(), out, show_details=show)
     console.print(reports.markdown(result.to_dict(), show_details=show))
-    console.print(f"score {result.score:g} / {result.max_score:g}; reports in {written['results'].parent}")
+    console.print(
+        f"score {result.score:g} / {result.max_score:g}; reports in {written['results'].parent}"
+    )
 
 
 @app.command()
 def merge(
     course_dir: Annotated[Path, typer.Argument(help="the nbgrader course directory")],
     assignment: Annotated[str, typer.Argument(help="assignment id")],
-    results: Annotated[list[Path], typer.Argument(help="shard result folders (STUDENT/results.json)")],
+    results: Annotated[
+        list[Path], typer.Argument(help="shard result folders (STUDENT/results.json)")
+    ],
 ) -> None:
     """Merge shard results into the gradebook (then nbgrader export / generate_feedback)."""
     from autograder.batch import merge as merge_results
