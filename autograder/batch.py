@@ -18,6 +18,7 @@ from pathlib import Path
 from nbgrader.utils import parse_utc
 
 from autograder import gradebook_sync, reports
+from autograder.runner import CHECKS_ROOT
 from autograder.sandbox import Limits
 
 RESULTS_ROOT = "medl-results"
@@ -36,6 +37,7 @@ class BatchOptions:
     students: tuple[str, ...] = ()
     show_details: bool = True
     isolation: str = "auto"
+    checks_root: Path = CHECKS_ROOT
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Job:
     device: str
     show_details: bool
     isolation: str
+    checks_root: Path
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -106,7 +109,8 @@ def plan_jobs(course_root: Path, assignment: str, options: BatchOptions) -> list
         for source in sources:  # one notebook per assignment in this course, but be general
             jobs.append(Job(course_root, assignment, student,
                             submitted_root / student / assignment / source.name, source, out,
-                            limits, options.device, options.show_details, options.isolation))  # fmt: skip
+                            limits, options.device, options.show_details, options.isolation,
+                            options.checks_root))  # fmt: skip
     return jobs
 
 
@@ -125,7 +129,8 @@ def grade_job(job: Job) -> dict:
     try:
         grade = grade_notebook(job.notebook, source=job.source, limits=job.limits,
                                device=job.device, show_details=job.show_details,
-                               hidden=_hidden_paths(job.course_root), isolation=job.isolation)  # fmt: skip
+                               hidden=_hidden_paths(job.course_root), isolation=job.isolation,
+                               checks_root=job.checks_root)  # fmt: skip
         result = grade.to_dict()
         if grade.executed is not None:
             from autograder import notebooks

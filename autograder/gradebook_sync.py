@@ -7,6 +7,7 @@ Only the grader's own process calls this; one writer at a time keeps SQLite cons
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime
 from pathlib import Path
 
@@ -44,7 +45,10 @@ def record(
     notebook_id = Path(result["notebook"]).stem
     scores = {cell["grade_id"]: cell["score"] for cell in result["cells"]}
     cells = notebooks.cells_by_grade_id(executed) if executed is not None else {}
-    with Gradebook(db_url(course_root)) as gradebook:
+    with warnings.catch_warnings(), Gradebook(db_url(course_root)) as gradebook:
+        # nbgrader's own submission bookkeeping trips SQLAlchemy autoflush warnings (it
+        # does under `nbgrader autograde` too); they are noise, not a problem with the data.
+        warnings.filterwarnings("ignore", message=".*not in session.*")
         gradebook.find_assignment(assignment)
         gradebook.update_or_create_student(student)
         extra = {"timestamp": timestamp} if timestamp else {}
