@@ -16,32 +16,10 @@ import re
 import pytest
 
 from autograder import samples
-from autograder.course import Course, units
-from autograder.pipeline import BLANK, REFERENCE, UnitRun, run_unit
+from autograder.pipeline import BLANK, REFERENCE, UnitRun
 from autograder.runner import CHECKS_ROOT
 
 pytestmark = pytest.mark.slow
-
-UNITS = units()
-_RUNS: dict[str, UnitRun] = {}
-
-
-def by_unit(unit: str, *rest: str):
-    # One xdist group per unit: a unit's samples are graded once, on one worker.
-    return pytest.param(
-        unit, *rest, marks=pytest.mark.xdist_group(unit), id="-".join((unit, *rest))
-    )
-
-
-@pytest.fixture(scope="session")
-def graded(tmp_path_factory):
-    def get(unit: str) -> UnitRun:
-        if unit not in _RUNS:
-            course = Course.create(tmp_path_factory.mktemp(unit), [unit])
-            _RUNS[unit] = run_unit(course, unit, which="all")
-        return _RUNS[unit]
-
-    return get
 
 
 def mismatches(run: UnitRun, student: str) -> list[str]:
@@ -53,21 +31,16 @@ def mismatches(run: UnitRun, student: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("unit", [by_unit(u) for u in UNITS])
 def test_reference_scores_full_marks(graded, unit):
     run = graded(unit)
     assert run.scores[REFERENCE], "the reference has no autograded cells"
     assert mismatches(run, REFERENCE) == []
 
 
-@pytest.mark.parametrize("unit", [by_unit(u) for u in UNITS])
 def test_untouched_release_scores_zero(graded, unit):
     assert mismatches(graded(unit), BLANK) == []
 
 
-@pytest.mark.parametrize(
-    "unit, mutant", [by_unit(u, m.name) for u in UNITS for m in samples.mutants(u)]
-)
 def test_planted_mistake_loses_exactly_its_points(graded, unit, mutant):
     run = graded(unit)
     declared = run.mutants[mutant]
@@ -84,14 +57,12 @@ def test_planted_mistake_loses_exactly_its_points(graded, unit, mutant):
         )
 
 
-@pytest.mark.parametrize("unit", [by_unit(u) for u in UNITS])
 def test_every_graded_cell_has_a_mutant(unit):
     run_cells = {gid for m in samples.mutants(unit) for gid in m.expected}
     check_modules = {p.stem.removeprefix("test_") for p in (CHECKS_ROOT / unit).glob("test_*.py")}
     assert {f"{unit}_{name}" for name in check_modules} <= run_cells
 
 
-@pytest.mark.parametrize("unit", [by_unit(u) for u in UNITS])
 def test_every_hidden_check_fails_on_some_mistake(graded, unit):
     run = graded(unit)
     failed: set[tuple[str, str]] = set()

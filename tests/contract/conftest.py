@@ -1,0 +1,41 @@
+"""Each unit's sample students, graded once per test session through plain nbgrader."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder import samples
+from autograder.course import Course, units
+from autograder.pipeline import UnitRun, run_unit
+
+_RUNS: dict[str, UnitRun] = {}
+UNITS = units()
+
+
+def by_unit(unit: str, *rest: str):
+    # One xdist group per unit: a unit's samples are graded once, on one worker.
+    return pytest.param(
+        unit, *rest, marks=pytest.mark.xdist_group(unit), id="-".join((unit, *rest))
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests asking for ``unit`` run for every unit; ``unit, mutant`` for every mutant."""
+    if "mutant" in metafunc.fixturenames:
+        pairs = [by_unit(u, m.name) for u in UNITS for m in samples.mutants(u)]
+        metafunc.parametrize("unit, mutant", pairs)
+    elif "unit" in metafunc.fixturenames:
+        metafunc.parametrize("unit", [by_unit(u) for u in UNITS])
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    """unit → its UnitRun (release, every sample handed in, nbgrader autograde)."""
+
+    def get(unit: str) -> UnitRun:
+        if unit not in _RUNS:
+            course = Course.create(tmp_path_factory.mktemp(unit), [unit])
+            _RUNS[unit] = run_unit(course, unit, which="all")
+        return _RUNS[unit]
+
+    return get
