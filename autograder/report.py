@@ -15,8 +15,10 @@ def _fmt(score: float, maximum: float) -> str:
 
 
 def students_of(runs: list[UnitRun]) -> list[str]:
+    """Students in the order they were handed in (reference, blank, then the rest)."""
     seen: dict[str, None] = {}
     for run in runs:
+        seen.update(dict.fromkeys(s for s in run.mutants if s in run.scores))
         seen.update(dict.fromkeys(run.scores))
     return list(seen)
 

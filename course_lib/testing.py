@@ -156,8 +156,9 @@ def assert_gradient_close(
         raise CheckFailure(f"{name}: expected shape {b.shape}, got shape {a.shape}")
     error = rel_error(a, b)
     if not error <= tol:  # also catches nan
-        message = describe_difference(a, b, name=name)
-        raise CheckFailure(f"{message}\n  norm relative error {error:.3g} > tolerance {tol:g}")
+        line = f"  norm relative error {error:.3g}"
+        message = describe_difference(a, b, name=name).replace(line, f"{line} > tolerance {tol:g}")
+        raise CheckFailure(message)
 
 
 def assert_shape(actual: Any, shape: tuple[int | None, ...], *, name: str = "value") -> None:
