@@ -10,21 +10,7 @@ from course_lib.mlp import (
     weights_as_numpy,
 )
 
-
-def _float32():
-    """Back to float32 layers. Keras caches its dtype policy on first use, so set_floatx
-    alone does not reach new layers: clear the session, but only when needed (~0.3 s)."""
-    if keras.backend.floatx() != "float32" or keras.config.dtype_policy().name != "float32":
-        keras.backend.set_floatx("float32")
-        keras.backend.clear_session()
-
-
-@pytest.fixture(autouse=True)
-def _keras_state(seed):
-    _float32()
-    keras.utils.set_random_seed(seed)
-    yield
-    _float32()
+pytestmark = pytest.mark.usefixtures("keras_state")
 
 
 @pytest.mark.parametrize(

@@ -47,19 +47,7 @@ class StepRecorder(ScratchOptimizer):
         self.assign_add(state["calls"], ops.ones_like(variable))
 
 
-def _float32():
-    """Back to float32 layers. Keras caches its dtype policy on first use, so set_floatx
-    alone does not reach new layers: clear the session, but only when needed (~0.3 s)."""
-    if keras.backend.floatx() != "float32" or keras.config.dtype_policy().name != "float32":
-        keras.backend.set_floatx("float32")
-        keras.backend.clear_session()
-
-
-@pytest.fixture(autouse=True)
-def _keras_state():
-    _float32()
-    yield
-    _float32()
+pytestmark = pytest.mark.usefixtures("keras_state")
 
 
 HESSIAN = np.array([[3.0, 0.5, 0.0], [0.5, 1.0, 0.25], [0.0, 0.25, 0.5]])

@@ -19,20 +19,9 @@ from course_lib.probes import (  # noqa: E402
 LOSS = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
 
-def _float32():
-    """Back to float32 layers. Keras caches its dtype policy on first use, so set_floatx
-    alone does not reach new layers: clear the session, but only when needed (~0.3 s)."""
-    if keras.backend.floatx() != "float32" or keras.config.dtype_policy().name != "float32":
-        keras.backend.set_floatx("float32")
-        keras.backend.clear_session()
-
-
 @pytest.fixture(autouse=True)
-def _keras_state(seed):
-    _float32()
-    keras.utils.set_random_seed(seed)
+def _close_figures(keras_state):
     yield
-    _float32()
     plt.close("all")
 
 
