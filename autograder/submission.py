@@ -103,7 +103,13 @@ class InKernelSubmission(Submission):
         try:
             return inspect.getsource(obj)
         except (OSError, TypeError):
-            return None
+            pass
+        # inspect cannot find classes defined in notebook cells (Python 3.11); IPython keeps
+        # every executed cell in `In`, which the isolated mode's parser reads the same way.
+        from autograder.bridge import definition_source
+
+        cells = self._namespace.get("In")
+        return definition_source(list(cells), name) if isinstance(cells, list) else None
 
 
 def _run_student(name: str, function: Any, *args: Any, **kwargs: Any) -> Any:

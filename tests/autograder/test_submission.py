@@ -79,3 +79,10 @@ def test_source_of_functions_only():
     assert submission.source("helper") == inspect.getsource(helper)
     assert submission.source("value") is None
     assert submission.has("helper") and not submission.has("nothing")
+
+
+def test_source_of_a_notebook_class_comes_from_the_executed_cells():
+    cell = "class ScratchSGD:\n    def update(self):\n        return 1\n"
+    namespace: dict = {"In": ["", cell]}
+    exec(compile(cell, "<ipython-input-1>", "exec"), namespace)  # noqa: S102 - a fake cell
+    assert InKernelSubmission(namespace).source("ScratchSGD") == cell

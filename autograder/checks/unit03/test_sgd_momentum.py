@@ -1,0 +1,46 @@
+"""Hidden checks for unit03_sgd_momentum: ScratchSGD and ScratchMomentum vs keras.optimizers.SGD.
+
+Each case runs 100 steps of the student's class (through the notebook's ``run_optimizer``)
+and of Keras, in float64, and compares every iterate.
+"""
+
+import keras
+import pytest
+
+from autograder.checks.unit03 import assert_from_scratch, assert_matches_keras, optimizer_cases
+
+CASES = {
+    **optimizer_cases(
+        "ScratchSGD",
+        "keras.optimizers.SGD",
+        keras.optimizers.SGD,
+        {
+            "ill_quadratic": {"learning_rate": 0.0625},
+            "flat_quadratic": {"learning_rate": 0.25},
+            "rosenbrock": {"learning_rate": 2.0**-7},
+        },
+    ),
+    **optimizer_cases(
+        "ScratchMomentum",
+        "keras.optimizers.SGD(momentum=...)",
+        keras.optimizers.SGD,
+        {
+            "ill_quadratic": {"learning_rate": 0.03125, "momentum": 0.875},
+            "flat_quadratic": {"learning_rate": 0.0625, "momentum": 0.75},
+            "rosenbrock": {"learning_rate": 2.0**-9, "momentum": 0.875},
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_matches_keras(submission, case):
+    class_name, hyper, keras_name, make_keras, spec, x0 = CASES[case]
+    assert_matches_keras(
+        submission, class_name, hyper, keras_name, lambda: make_keras(**hyper), spec, x0
+    )
+
+
+@pytest.mark.parametrize("class_name", ["ScratchSGD", "ScratchMomentum"])
+def test_from_scratch(submission, class_name):
+    assert_from_scratch(submission, class_name)
