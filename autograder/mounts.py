@@ -18,6 +18,10 @@ from pathlib import Path
 import autograder
 import course_lib
 
+# Top-level folders where checkouts, courses and home directories live; the kernel sees
+# them empty, apart from the interpreter and course_lib mounted back.
+USER_DATA_ROOTS = ("/work", "/home", "/srv", "/mnt", "/media", "/var/tmp")
+
 # Inside bubblewrap the kernel works in a tmpfs; this is where its files live.
 SANDBOX_TMP = "/tmp"
 SANDBOX_WORKDIR = "/tmp/work"
@@ -29,11 +33,15 @@ def secret_paths(*, checks_root: Path, source: Path, extra: tuple[Path, ...] = (
     Covers the hidden checks, the autograder package (checks and sample mutants), the
     source notebook's folder and its ``solutions``/``source`` parent, the course folder
     around it (gradebook, autograded, feedback), the repository checkout (its git history
-    holds the checks), the grader's home, and ``extra`` (e.g. the results folder).
+    holds the checks), the grader's home, :data:`USER_DATA_ROOTS`, and ``extra`` (e.g.
+    the results folder).
     """
     package = Path(autograder.__file__).resolve().parent
     source_dir = Path(source).resolve().parent
     candidates = [Path(checks_root), package, source_dir, Path.home(), *map(Path, extra)]
+    # Other checkouts of the course (a second clone, an instructor's working copy) hold
+    # the same secrets under other paths: hide the usual homes of user data wholesale.
+    candidates += [Path(p) for p in USER_DATA_ROOTS]
     if source_dir.parent.name in ("solutions", "source"):
         candidates.append(source_dir.parent)
         course = source_dir.parent.parent
