@@ -17,6 +17,7 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -41,31 +42,36 @@ def time_notebook(path: Path) -> float:
         return time.perf_counter() - started
 
 
+def run(
+    repeats: int = 3, unit_ids: list[str] | None = None, *, log: Callable[[str], None] = print
+) -> dict:
+    """Time each unit's reference notebook ``repeats`` times; return JSON-able results."""
+    repo = repo_root()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    rows = []
+    for unit in unit_ids or units(repo):
+        times = [time_notebook(repo / "solutions" / unit / f"{unit}.ipynb") for _ in range(repeats)]
+        budget = BUDGET_SECONDS.get(unit, DEFAULT_BUDGET)
+        median = statistics.median(times)
+        rows.append({"unit": unit, "median_s": round(median, 1), "runs_s": [round(t, 1) for t in times],
+                     "budget_s": budget, "within_budget": median <= budget})  # fmt: skip
+        log(
+            f"{unit}: median {median:6.1f} s over {len(times)} runs "
+            f"(budget {budget} s) runs={[round(t, 1) for t in times]}"
+        )
+    return {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "notebooks": rows,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--units", nargs="*", default=None)
     parser.add_argument("--json", type=Path, default=Path("bench/results/notebook_times.json"))
     args = parser.parse_args()
-    repo = repo_root()
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    rows = []
-    for unit in args.units or units(repo):
-        times = [
-            time_notebook(repo / "solutions" / unit / f"{unit}.ipynb") for _ in range(args.repeats)
-        ]
-        budget = BUDGET_SECONDS.get(unit, DEFAULT_BUDGET)
-        median = statistics.median(times)
-        rows.append({"unit": unit, "median_s": round(median, 1), "runs_s": [round(t, 1) for t in times],
-                     "budget_s": budget, "within_budget": median <= budget})  # fmt: skip
-        print(
-            f"{unit}: median {median:6.1f} s over {len(times)} runs "
-            f"(budget {budget} s) runs={[round(t, 1) for t in times]}"
-        )
-    result = {
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
-        "notebooks": rows,
-    }
+    result = run(args.repeats, args.units)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.json}")

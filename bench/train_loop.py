@@ -109,6 +109,36 @@ def benchmark(case: str, repeats: int, epochs: int, batch_size: int) -> dict:
     }
 
 
+def environment() -> dict:
+    """Versions and devices this benchmark ran with."""
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "cpus": os.cpu_count(),
+        "devices": [d.device_type for d in tf.config.list_logical_devices()],
+        "machine": platform.machine(),
+    }
+
+
+def run(
+    repeats: int = 5, epochs: int = 3, batch_size: int = 32, cases: tuple[str, ...] = CASES
+) -> dict:
+    """Benchmark every case; return the results as JSON-able data (what ``--json`` writes)."""
+    rows = [benchmark(case, repeats, epochs, batch_size) for case in cases]
+    return {
+        "benchmark": "train_loop",
+        "config": {
+            "repeats": repeats,
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "n_samples": N_SAMPLES,
+        },
+        "environment": environment(),
+        "results": rows,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -117,33 +147,15 @@ def main() -> None:
     parser.add_argument("--cases", nargs="*", choices=CASES, default=list(CASES))
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args()
-    rows = [benchmark(case, args.repeats, args.epochs, args.batch_size) for case in args.cases]
+    result = run(args.repeats, args.epochs, args.batch_size, tuple(args.cases))
 
     print(f"{'case':<8}{'keras samples/s':>18}{'course_lib samples/s':>23}{'ours/keras':>12}")
-    for row in rows:
+    for row in result["results"]:
         print(f"{row['case']:<8}{row['keras_samples_per_s']:>18,}"
               f"{row['course_lib_samples_per_s']:>23,}{row['ratio_ours_over_keras']:>12.2f}")  # fmt: skip
     print(f"(median of {args.repeats} runs, {args.epochs} timed epochs each, "
           f"batch {args.batch_size}, n={N_SAMPLES})")  # fmt: skip
     if args.json is not None:
-        result = {
-            "benchmark": "train_loop",
-            "config": {
-                "repeats": args.repeats,
-                "epochs": args.epochs,
-                "batch_size": args.batch_size,
-                "n_samples": N_SAMPLES,
-            },  # fmt: skip
-            "environment": {
-                "python": platform.python_version(),
-                "tensorflow": tf.__version__,
-                "keras": keras.__version__,
-                "cpus": os.cpu_count(),
-                "devices": [d.device_type for d in tf.config.list_logical_devices()],
-                "machine": platform.machine(),
-            },  # fmt: skip
-            "results": rows,
-        }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2) + "\n")
         print(f"wrote {args.json}")
