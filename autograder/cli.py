@@ -163,5 +163,32 @@ def merge(
     console.print(f"merged {len(merged)} submissions into {course_dir}/gradebook.db")
 
 
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option(help="fewer submissions, repeats and seeds")] = False,
+    only: Annotated[
+        str | None, typer.Option(help="comma-separated: grading,batch,train,quality,notebooks")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="results JSON")] = None,
+    readme: Annotated[
+        bool, typer.Option(help="rewrite README.md between the bench markers")
+    ] = False,
+) -> None:
+    """Run the benchmark suite: grading cost, batch throughput, training speed, model quality."""
+    import sys
+
+    from autograder.course import repo_root
+
+    repo = repo_root()
+    if str(repo) not in sys.path:  # bench/ lives in the repository, not in the installed package
+        sys.path.insert(0, str(repo))
+    from bench import main as run_bench
+
+    results = run_bench(quick=quick, only=only,
+                        out=out or repo / "bench" / "results" / "latest.json", readme=readme)  # fmt: skip
+    if results["failed"]:
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     app()

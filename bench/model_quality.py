@@ -1,0 +1,209 @@
+"""Model quality on MNIST-1D: the course's reference models against the published baselines.
+
+    python -m bench.model_quality [--seeds 3] [--models linear,mlp,cnn,gru] [--json PATH]
+
+Each model trains with ``course_lib.training.fit`` on the 4000 training samples of
+``course_lib.data.load("mnist1d")`` (no validation split, no early stopping, no choice
+made on the test set) for a fixed number of epochs, then is scored once on the 1000 test
+samples. Reported: mean and standard deviation of the test accuracy over the seeds (the
+seed sets the initial weights and the shuffling), and the CPU seconds of training (the
+median over seeds of the wall-clock time of ``fit``).
+
+The published figures (Greydanus 2020, "Scaling down deep learning", MNIST-1D) are test
+accuracies of PyTorch models trained with Adam(1e-2), batch 100, 6000 steps (150 epochs).
+Ours follow the published architectures (the CNN: three convolutions of 25 channels,
+kernel 5 then 3 and 3, stride 2, padding 1, then a linear layer; the GRU: bidirectional,
+6 units, every time step into a linear layer) and the same training budget: Adam(1e-2),
+batch 100, 150 epochs. On a 2-core CPU one seed of all four takes about a minute (the GRU
+most of it).
+
+A later unit adds its model with one more :class:`ModelSpec` in :data:`MODELS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+N_CLASSES = 10
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A reference model and how it is trained.
+
+    Attributes:
+        name: short row name.
+        description: what the model is, for the table.
+        build: ``build(input_length) -> keras.Model`` mapping ``(b, 40)`` to 10 logits.
+        published: the published test accuracy, a fraction.
+        unit: the course unit whose reference model this is (for the table).
+        epochs: passes over the 4000 training samples.
+        batch_size: samples per step.
+        learning_rate: Adam's learning rate.
+    """
+
+    name: str
+    description: str
+    build: Callable[[int], object]
+    published: float
+    unit: str
+    epochs: int = 150
+    batch_size: int = 100
+    learning_rate: float = 1e-2
+
+
+def _linear(length: int):
+    from course_lib.mlp import build_mlp
+
+    return build_mlp(length, (), N_CLASSES, name="softmax_regression")
+
+
+def _mlp(length: int):
+    from course_lib.mlp import build_mlp
+
+    return build_mlp(length, (100, 100), N_CLASSES, activation="relu", name="mlp")
+
+
+def _cnn(length: int):
+    import keras
+
+    # torch Conv1d(padding=1) pads both ends by one: ZeroPadding1D(1) then a valid conv.
+    layers: list = [keras.Input((length,)), keras.layers.Reshape((length, 1))]
+    for kernel in (5, 3, 3):
+        layers += [
+            keras.layers.ZeroPadding1D(1),
+            keras.layers.Conv1D(25, kernel, strides=2, activation="relu"),
+        ]
+    layers += [keras.layers.Flatten(), keras.layers.Dense(N_CLASSES)]
+    return keras.Sequential(layers, name="cnn")
+
+
+def _gru(length: int):
+    import keras
+
+    return keras.Sequential(
+        [
+            keras.Input((length,)),
+            keras.layers.Reshape((length, 1)),
+            keras.layers.Bidirectional(keras.layers.GRU(6, return_sequences=True)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(N_CLASSES),
+        ],
+        name="gru",
+    )
+
+
+# The published training budget for every model: Adam(1e-2), batch 100, 6000 steps.
+MODELS: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in (
+        ModelSpec("linear", "softmax regression, build_mlp(40, ())", _linear, 0.32, "unit02"),
+        ModelSpec("mlp", "MLP 100-100 ReLU, build_mlp(40, (100, 100))", _mlp, 0.68, "unit04"),
+        ModelSpec("cnn", "1-D CNN, 3 x Conv1D(25, k 5/3/3, stride 2)", _cnn, 0.94, "unit05"),
+        ModelSpec("gru", "bidirectional GRU(6), all steps to Dense", _gru, 0.91, "unit08"),
+    )
+}
+
+
+def train_once(spec: ModelSpec, seed: int, data: tuple, *, epochs: int | None = None) -> dict:
+    """Train ``spec`` from ``seed``; return its test accuracy and training seconds."""
+    import keras
+
+    from course_lib import training
+
+    x_train, y_train, x_test, y_test = data
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed)
+    model = spec.build(int(x_train.shape[1]))
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    started = time.perf_counter()
+    history = training.fit(model, x_train, y_train, loss=loss,
+                           optimizer=keras.optimizers.Adam(spec.learning_rate),
+                           epochs=epochs or spec.epochs, batch_size=spec.batch_size, seed=seed,
+                           verbose=False)  # fmt: skip
+    seconds = time.perf_counter() - started
+    test = training.evaluate(model, x_test, y_test, loss=loss)
+    return {
+        "seed": seed,
+        "test_accuracy": round(float(test["accuracy"]), 4),
+        "train_accuracy": round(float(history.history["accuracy"][-1]), 4),
+        "train_seconds": round(seconds, 2),
+    }
+
+
+def run(
+    models: Sequence[str] | None = None,
+    seeds: Sequence[int] = (0, 1, 2),
+    *,
+    epochs: dict[str, int] | None = None,
+    log: Callable[[str], None] = print,
+) -> dict:
+    """Train every model in ``models`` once per seed; return the section's results.
+
+    Args:
+        models: names from :data:`MODELS`; default all.
+        seeds: one training run per seed.
+        epochs: override a model's epochs (``{"cnn": 5}``), e.g. for a quick run.
+        log: where progress lines go.
+    """
+    from course_lib import data
+
+    x_train, y_train = data.load("mnist1d", split="train")
+    x_test, y_test = data.load("mnist1d", split="test")
+    arrays = (x_train, y_train, x_test, y_test)
+    rows = []
+    for name in models or list(MODELS):
+        spec = MODELS[name]
+        n_epochs = (epochs or {}).get(name, spec.epochs)
+        runs = [train_once(spec, seed, arrays, epochs=n_epochs) for seed in seeds]
+        accuracies = [r["test_accuracy"] for r in runs]
+        row = {
+            "model": name,
+            "description": spec.description,
+            "unit": spec.unit,
+            "epochs": n_epochs,
+            "batch_size": spec.batch_size,
+            "learning_rate": spec.learning_rate,
+            "published_accuracy": spec.published,
+            "test_accuracy_mean": round(statistics.fmean(accuracies), 4),
+            "test_accuracy_std": round(statistics.stdev(accuracies), 4) if len(runs) > 1 else 0.0,
+            "train_seconds_median": round(statistics.median(r["train_seconds"] for r in runs), 1),
+            "runs": runs,
+        }
+        rows.append(row)
+        log(f"quality {name}: test accuracy {row['test_accuracy_mean']:.3f} "
+            f"± {row['test_accuracy_std']:.3f} (published {spec.published:.2f}), "
+            f"{row['train_seconds_median']:.1f} s per training run, {n_epochs} epochs")  # fmt: skip
+    return {
+        "dataset": "mnist1d",
+        "n_train": int(len(y_train)),
+        "n_test": int(len(y_test)),
+        "seeds": list(seeds),
+        "rows": rows,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=3, help="number of seeds (0, 1, ...)")
+    parser.add_argument("--models", default=",".join(MODELS), help="comma-separated names")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = parser.parse_args(argv)
+    result = run([m for m in args.models.split(",") if m], tuple(range(args.seeds)))
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"wrote {args.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""The benchmark report: fake results in, Markdown tables and a rewritten README out.
+
+No timing is measured here; the numbers are made up.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # bench/ is a folder of the repository, not an installed package
+    sys.path.insert(0, str(REPO))
+
+from bench import report  # noqa: E402
+
+
+def _results() -> dict:
+    tools = {
+        "medl": {"seconds_per_submission": 12.5, "ratio_to_nbgrader": 0.9,
+                 "cpu_seconds_per_submission": 20.25, "cpu_ratio_to_nbgrader": 1.1,
+                 "single_submission_s": 20.0, "single_ratio_to_nbgrader": 1.4},
+        "nbgrader": {"seconds_per_submission": 13.9, "ratio_to_nbgrader": 1.0,
+                     "single_submission_s": 14.3, "single_ratio_to_nbgrader": 1.0},
+        "nbconvert": {"seconds_per_submission": 9.0, "ratio_to_nbgrader": 0.65,
+                      "single_submission_s": None, "single_ratio_to_nbgrader": None},
+    }  # fmt: skip
+    return {
+        "schema": 1,
+        "updated": "2026-01-01T00:00:00+00:00",
+        "machine": {"cpus": 2, "cpu_model": "Test CPU", "memory_gib": 8.0, "python": "3.11.9",
+                    "tensorflow": "2.18.0", "nbgrader": "0.9.5", "device": "cpu",
+                    "gpus_visible": []},  # fmt: skip
+        "git": {"commit": "0123456789abcdef", "dirty": False},
+        "errors": {},
+        "sections": {
+            "grading": {"mode": "full", "data": {
+                "tensorflow_import_s": 4.2,
+                "units": [{"unit": "unit02", "submissions": 4, "repeats": 3, "tools": tools,
+                           "ratio_medl_to_nbgrader": 0.9, "target_ratio": 1.0,
+                           "meets_target": True,
+                           "medl_breakdown": {"total_s": 16.0, "imports_and_exit_s": 3.5,
+                                              "phases_s": {"kernel_start": 1.0,
+                                                           "first_cell": 6.5},
+                                              "bridge_requests": 120, "bridge_ms_median": 25.0,
+                                              "bridge_s": 3.5, "gc_collect_calls": 16,
+                                              "gc_collect_s": 7.7}}]}},
+            "batch": {"mode": "quick", "load_average": {"before": [3.5, 3, 3], "after": [4, 3, 3]},
+                      "data": {
+                "unit": "unit02", "submissions": 20, "repeats": 1, "cpus": 2,
+                "speedup": 1.55, "target_speedup": 1.7, "meets_target": False,
+                "rows": [
+                    {"workers": 1, "wall_s": 310.0, "seconds_per_submission": 15.5,
+                     "speedup": 1.0, "peak_worker_rss_mb": 1500, "peak_worker_anon_mb": 900,
+                     "peak_kernel_rss_mb": 700, "peak_total_rss_mb": 1500},
+                    {"workers": 2, "wall_s": 200.0, "seconds_per_submission": 10.0,
+                     "speedup": 1.55, "cpu_s": 400.0, "peak_worker_rss_mb": 1400, "peak_worker_anon_mb": 850,
+                     "peak_kernel_rss_mb": 650, "peak_total_rss_mb": 2900}]}},
+            "train": {"mode": "full", "data": {
+                "config": {"repeats": 5, "epochs": 3, "batch_size": 32},
+                "results": [
+                    {"case": "mlp", "keras_samples_per_s": 40000,
+                     "course_lib_samples_per_s": 90000, "ratio_ours_over_keras": 2.25},
+                    {"case": "cnn1d", "keras_samples_per_s": 20000,
+                     "course_lib_samples_per_s": 19000, "ratio_ours_over_keras": 0.95}]}},
+            "quality": {"mode": "full", "data": {
+                "n_train": 4000, "n_test": 1000, "seeds": [0, 1, 2],
+                "rows": [{"model": "cnn", "description": "1-D CNN", "unit": "unit05",
+                          "published_accuracy": 0.94, "test_accuracy_mean": 0.9312,
+                          "test_accuracy_std": 0.0041, "epochs": 150, "batch_size": 100,
+                          "train_seconds_median": 8.04, "runs": [{}, {}, {}]}]}},
+        },
+    }  # fmt: skip
+
+
+def _row(markdown: str, first_cell: str) -> list[str]:
+    for line in markdown.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells[0] == first_cell:
+            return cells
+    raise AssertionError(f"no table row starting with {first_cell!r} in:\n{markdown}")
+
+
+def test_grading_table_has_seconds_ratios_and_target():
+    text = report.render(_results())
+    assert _row(text, report.TOOL_LABELS["medl"]) == [
+        report.TOOL_LABELS["medl"],
+        "12.5",
+        "0.90×",
+        "20.2",
+        "1.10×",
+        "20.0",
+        "1.40×",
+    ]
+    assert _row(text, report.TOOL_LABELS["nbconvert"])[3:] == ["–"] * 4
+    assert "measured 0.90×: **met**" in text
+    assert "sandboxed kernel start 1.0" in text and "`import tensorflow` alone: 4.2 s" in text
+    assert "16 full garbage collections (pytest's, after each session) took 7.7 s" in text
+    assert "made 120 calls into the student's kernel (median 25.0 ms each, 3.5 s in all)" in text
+
+
+def test_batch_table_has_speedup_memory_and_quick_mark():
+    text = report.render(_results())
+    assert _row(text, "2") == ["2", "200.0", "10.0", "1.55×", "400.0", "2.00", "1,400 MB",
+                               "850 MB", "650 MB", "2,900 MB"]  # fmt: skip
+    assert "load average was 3.5 before and 4.0 after" in text
+    assert "2. Batch throughput (unit02)** (quick run" in text
+    assert "measured 1.55×: **not met**" in text
+
+
+def test_train_and_quality_tables():
+    text = report.render(_results())
+    assert _row(text, "MLP 40-100-100-10")[1:] == ["40,000", "90,000", "2.25×"]
+    assert "ratio ≥ 1.0 for every model: **not met**" in text  # the CNN is at 0.95
+    assert _row(text, "cnn: 1-D CNN")[1:] == ["unit05", "94%", "93.1% ± 0.4%", "150 × batch 100",
+                                              "8.0"]  # fmt: skip
+    assert "mean ± std over 3 seed(s)" in text
+
+
+def test_machine_line_and_missing_sections():
+    text = report.render(_results())
+    assert "2 CPUs (Test CPU)" in text and "commit 0123456789" in text
+    assert "Not measured yet: notebooks." in text
+
+
+def test_readme_section_is_replaced_between_markers(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# title\n\nbefore\n{report.START}\nold table\n{report.END}\nafter\n")
+    report.update_readme(_results(), readme)
+    text = readme.read_text()
+    assert text.startswith("# title\n\nbefore\n" + report.START + "\n")
+    assert text.endswith(report.END + "\nafter\n")
+    assert "old table" not in text and "| 2 | 200.0 | 10.0 |" in text
+    report.update_readme(_results(), readme)  # idempotent
+    assert readme.read_text() == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no markers",
+        f"{report.END} then {report.START}",
+        f"{report.START}{report.START}{report.END}",
+    ],
+)
+def test_readme_without_proper_markers_is_refused(text):
+    with pytest.raises(ValueError, match="bench:start"):
+        report.replace_section(text, "body")
+
+
+def test_one_seed_shows_no_spread_and_failed_sections_are_named():
+    results = _results()
+    row = results["sections"]["quality"]["data"]["rows"][0]
+    row["runs"], row["test_accuracy_std"] = [{}], 0.0
+    results["errors"] = {"batch": "Traceback ...\nRuntimeError: medl grade exited 1\n"}
+    text = report.render(results)
+    assert _row(text, "cnn: 1-D CNN")[3] == "93.1%"
+    assert "Section batch failed in the last run: `RuntimeError: medl grade exited 1`." in text
