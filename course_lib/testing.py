@@ -49,9 +49,7 @@ def rel_error(actual: Any, expected: Any) -> float:
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), _TINY))
 
 
-def numeric_gradient(
-    f: Callable[[np.ndarray], Any], x: Any, *, eps: float = 1e-6
-) -> np.ndarray:
+def numeric_gradient(f: Callable[[np.ndarray], Any], x: Any, *, eps: float = 1e-6) -> np.ndarray:
     """Central finite-difference gradient of a scalar function, in float64.
 
     Args:
@@ -142,7 +140,9 @@ def assert_close(
     if close.all():
         return
     message = describe_difference(a64, b64, name=name)
-    message += f"\n  {int((~close).sum())} of {close.size} entries differ (rtol={rtol:g}, atol={atol:g})"
+    message += (
+        f"\n  {int((~close).sum())} of {close.size} entries differ (rtol={rtol:g}, atol={atol:g})"
+    )
     raise CheckFailure(message)
 
 
@@ -164,7 +164,9 @@ def assert_gradient_close(
 def assert_shape(actual: Any, shape: tuple[int | None, ...], *, name: str = "value") -> None:
     """Check an array's shape; ``None`` in ``shape`` matches any size on that axis."""
     got = as_array(actual, name=name).shape
-    matches = len(got) == len(shape) and all(s is None or s == g for s, g in zip(shape, got, strict=True))
+    matches = len(got) == len(shape) and all(
+        s is None or s == g for s, g in zip(shape, got, strict=True)
+    )
     if not matches:
         wanted = tuple("any" if s is None else s for s in shape)
         raise CheckFailure(f"{name}: expected shape {wanted}, got shape {got}")

@@ -63,7 +63,9 @@ def test_resume_skips_finished_submissions(toy, course):
     stamp = (results_dir(course.root, "unit98", "honest") / "results.json").stat().st_mtime_ns
     again = grade_batch(course.root, "unit98", options(toy, resume=True))
     assert sorted(r["student"] for r in again) == ["crasher", "wrong"]
-    assert (results_dir(course.root, "unit98", "honest") / "results.json").stat().st_mtime_ns == stamp
+    assert (
+        results_dir(course.root, "unit98", "honest") / "results.json"
+    ).stat().st_mtime_ns == stamp
 
 
 def test_shards_merge_into_the_same_gradebook(toy, course, tmp_path, repo):
@@ -75,7 +77,11 @@ def test_shards_merge_into_the_same_gradebook(toy, course, tmp_path, repo):
         shards.append(moved)
     assert sorted(p.name for s in shards for p in s.iterdir()) == ["crasher", "honest", "wrong"]
     merged = merge(course.root, "unit98", shards)
-    assert {r["student"]: r["score"] for r in merged} == {"crasher": 0.0, "honest": 6.0, "wrong": 3.0}
+    assert {r["student"]: r["score"] for r in merged} == {
+        "crasher": 0.0,
+        "honest": 6.0,
+        "wrong": 3.0,
+    }
     with pytest.raises(ValueError, match="appears in both"):
         merge(course.root, "unit98", [shards[0], shards[0]])
 
@@ -122,7 +128,9 @@ def test_parse_shard(text, expected):
     assert parse_shard(text) == expected
 
 
-@pytest.mark.parametrize("bad", ["0/2", "3/2", "x", "1-2"], ids=["zero", "past-end", "word", "dash"])
+@pytest.mark.parametrize(
+    "bad", ["0/2", "3/2", "x", "1-2"], ids=["zero", "past-end", "word", "dash"]
+)
 def test_parse_shard_rejects(bad):
     with pytest.raises(ValueError, match="shard"):
         parse_shard(bad)
