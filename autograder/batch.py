@@ -147,10 +147,11 @@ def failed_result(job: Job, reason: str) -> dict:
     """A zero for every graded cell of ``job``'s source, with ``reason``."""
     from autograder import notebooks
 
-    graded = notebooks.graded_cells(notebooks.read(job.source))
-    code = notebooks.cells_by_grade_id(notebooks.read(job.source))
+    source = notebooks.read(job.source)
+    code = notebooks.cells_by_grade_id(source)
     cells = [{"grade_id": gid, "points": pts, "checks": [], "error": reason, "score": 0.0}
-             for gid, pts in graded.items() if code[gid].cell_type == "code"]  # fmt: skip
+             for gid, pts in notebooks.graded_cells(source).items()
+             if code[gid].cell_type == "code"]  # fmt: skip
     return {"assignment": job.assignment, "notebook": str(job.notebook), "status": "error",
             "reason": reason, "score": 0.0, "max_score": sum(c["points"] for c in cells),
             "seconds": 0.0, "protections": {}, "integrity": [], "notes": [], "cells": cells,
