@@ -24,7 +24,7 @@ from typing import Any
 import nbformat
 from nbformat.notebooknode import NotebookNode
 
-from autograder import notebooks, runner
+from autograder import notebooks, runner, warmup
 from autograder.bridge import BridgeSubmission, install_code
 from autograder.integrity import graded_code_cells, is_test_cell, nbgrader_meta, restore_cells
 from autograder.kernel import KernelSession, KernelStartError
@@ -127,6 +127,7 @@ def grade_notebook(
             (the instructor's mistake, not the student's).
     """
     started = time.monotonic()
+    warmup.start()  # the checks' imports overlap with the kernel's start and first cells
     source_nb = notebooks.read(Path(source))
     graded = graded_code_cells(source_nb)
     grade = NotebookGrade(assignment=Path(source).resolve().parent.name, notebook=Path(notebook))
@@ -283,4 +284,5 @@ def _score(
         return CellResult(grade_id, points, error=f"the cell raised {run.error}")
     if _HIDDEN_MARK not in cell.source:
         return CellResult(grade_id, points, checks=[CheckResult("runs without errors", True)])
+    warmup.wait()
     return runner.run_checks(grade_id, submission, points=points, checks_root=ctx.checks_root)
