@@ -42,7 +42,7 @@ SCHEMA = 1
 SETTINGS = {
     "grading": {"full": {"units": ("unit02",), "submissions": 3, "repeats": 3, "cold": True},
                 "quick": {"units": ("unit02",), "submissions": 2, "repeats": 1, "cold": False}},
-    "batch": {"full": {"submissions": 20, "repeats": 1},
+    "batch": {"full": {"submissions": 20, "repeats": 3},
               "quick": {"submissions": 4, "repeats": 1}},
     "train": {"full": {"repeats": 5, "epochs": 3}, "quick": {"repeats": 1, "epochs": 2}},
     "quality": {"full": {"seeds": (0, 1, 2)}, "quick": {"seeds": (0,)}},

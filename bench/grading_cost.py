@@ -323,20 +323,22 @@ def breakdown(notebook: Path, source: Path, course_root: Path) -> dict:
 
     Phases: ``kernel_start`` (sandbox up, kernel answering), ``bridge_install``,
     ``first_cell`` (the notebook's imports: TensorFlow in the kernel), ``other_cells``,
-    ``first_checks`` (the first cell's hidden checks, which import the grader's
-    TensorFlow and pytest), ``other_checks`` (including the bridge calls they make into
-    the kernel), ``shutdown``; ``other`` is the rest of ``grade_notebook``. The bridge
+    ``warmup_wait`` (what is left of the grader's background import of TensorFlow and
+    pytest when the first checks are due, see :mod:`autograder.warmup`), ``first_checks``,
+    ``other_checks`` (including the bridge calls they make into the kernel),
+    ``shutdown``; ``other`` is the rest of ``grade_notebook``. The bridge
     round trips (each call of a check into the student's code) are counted and timed
     too, and so are full garbage collections (``gc.collect``); their time is part of
     the checks' phases.
     """
-    from autograder import batch, isolated, runner
+    from autograder import batch, isolated, runner, warmup
     from autograder.bridge import BridgeSubmission
     from autograder.kernel import KernelSession
     from autograder.sandbox import Limits
 
     times = dict.fromkeys(["kernel_start", "bridge_install", "first_cell", "other_cells",
-                           "first_checks", "other_checks", "shutdown"], 0.0)  # fmt: skip
+                           "warmup_wait", "first_checks", "other_checks", "shutdown"],
+                          0.0)  # fmt: skip
     state = {"in_checks": False, "cells": 0, "checks": 0}
     start, execute = KernelSession.start.__func__, KernelSession.execute
     shutdown, run_checks = KernelSession.shutdown, runner.run_checks
@@ -385,6 +387,15 @@ def breakdown(notebook: Path, source: Path, course_root: Path) -> dict:
         finally:
             times["shutdown"] += time.perf_counter() - began
 
+    wait = warmup.wait
+
+    def timed_wait():
+        began = time.perf_counter()
+        try:
+            return wait()
+        finally:
+            times["warmup_wait"] += time.perf_counter() - began
+
     by_cell: dict[str, float] = {}
 
     def timed_checks(grade_id, *args, **kwargs):
@@ -400,7 +411,7 @@ def breakdown(notebook: Path, source: Path, course_root: Path) -> dict:
     KernelSession.start = classmethod(timed_start)
     KernelSession.execute, KernelSession.shutdown = timed_execute, timed_shutdown
     runner.run_checks, BridgeSubmission._request = timed_checks, timed_request
-    gc.collect = timed_collect
+    gc.collect, warmup.wait = timed_collect, timed_wait
     try:
         grade = isolated.grade_notebook(notebook, source=source,
                                         limits=Limits(threads=os.cpu_count() or 1),
@@ -409,7 +420,7 @@ def breakdown(notebook: Path, source: Path, course_root: Path) -> dict:
         KernelSession.start = classmethod(start)
         KernelSession.execute, KernelSession.shutdown = execute, shutdown
         runner.run_checks, BridgeSubmission._request = run_checks, request
-        gc.collect = collect
+        gc.collect, warmup.wait = collect, wait
     by_op: dict[str, int] = {}
     for op, _ in requests:
         by_op[op] = by_op.get(op, 0) + 1
@@ -421,8 +432,9 @@ def breakdown(notebook: Path, source: Path, course_root: Path) -> dict:
         "cells_run": state["cells"],
         "check_runs": state["checks"],
         "checks_s_by_cell": by_cell,
-        # Full garbage collections in the grader (pytest runs several after each session;
-        # with TensorFlow loaded each one walks hundreds of thousands of objects).
+        # Explicit full garbage collections in the grader (pytest's unraisableexception
+        # plugin ran two per graded cell until the runner turned it off); with TensorFlow
+        # loaded each one walks hundreds of thousands of objects.
         "gc_collect_calls": len(collections),
         "gc_collect_s": round(sum(collections), 2),
         # Each call a hidden check makes to the student's code is one bridge round trip.

@@ -29,7 +29,8 @@ PHASE_LABELS = {
     "bridge_install": "bridge install",
     "first_cell": "first cell (the notebook's imports: TensorFlow in the kernel)",
     "other_cells": "other cells",
-    "first_checks": "first hidden checks (the grader imports TensorFlow, pytest)",
+    "warmup_wait": "waiting for the grader's background imports (TensorFlow, pytest)",
+    "first_checks": "first hidden checks",
     "other_checks": "other hidden checks (with their calls into the kernel)",
     "shutdown": "kernel shutdown",
     "other": "the rest",
@@ -111,8 +112,8 @@ def _grading(section: dict) -> list[str]:
             )
             if detail.get("gc_collect_calls"):
                 out[-1] += (
-                    f" Inside the checks, {detail['gc_collect_calls']} full garbage collections "
-                    f"(pytest's, after each session) took {_num(detail.get('gc_collect_s'))} s."
+                    f" Inside the checks, {detail['gc_collect_calls']} explicit full garbage "
+                    f"collections took {_num(detail.get('gc_collect_s'))} s."
                 )
             if detail.get("bridge_requests"):
                 out[-1] += (
