@@ -122,7 +122,7 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         try:
-            import psutil  # noqa: F401 - a dependency of ipykernel, so normally present
+            import psutil  # noqa: F401 - declared; without it only the wall times are kept
         except ImportError:
             self.available = False
             return
