@@ -15,9 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from nbgrader.utils import parse_utc
-
-from autograder import gradebook_sync, reports
+from autograder import reports
 from autograder.runner import CHECKS_ROOT
 from autograder.sandbox import Limits
 
@@ -160,7 +158,11 @@ def failed_result(job: Job, reason: str) -> dict:
 
 def record_result(course_root: Path, assignment: str, student: str, out_dir: Path) -> dict:
     """Put a finished submission's results.json into the gradebook (and autograded/)."""
-    from autograder import notebooks
+    # Imported here, not at the top: grading workers import this module too, and never
+    # touch the gradebook; nbgrader's import costs each of them ~1.6 CPU s.
+    from nbgrader.utils import parse_utc
+
+    from autograder import gradebook_sync, notebooks
 
     result = reports.read_result(out_dir)
     if result is None:
