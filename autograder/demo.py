@@ -68,8 +68,8 @@ def run_demo(
         for unit in units:
             course.nbgrader("generate_feedback", unit, "--force", "--log-level=WARN")
         course.nbgrader("export", "--log-level=WARN")
-    console.print(report.student_table(result.runs))
-    console.print(report.cell_table(result.runs))
+    report.print_table(console, report.student_table(result.runs))
+    report.print_table(console, report.cell_table(result.runs))
     console.print(f"grades:   {result.grades_csv}")
     console.print(f"feedback: {result.feedback_dir}/<student>/<unit>/<unit>.html")
     return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from autograder.pipeline import UnitRun
@@ -27,9 +29,10 @@ def cell_table(runs: list[UnitRun]) -> Table:
     """Rows are graded cells, columns are students: where each student lost points."""
     students = students_of(runs)
     table = Table(title="Autograded cells (score / points)")
-    table.add_column("graded cell")
+    # A grade_id is what an instructor looks up: wrap it in a narrow terminal, never cut it.
+    table.add_column("graded cell", overflow="fold")
     for student in students:
-        table.add_column(student, justify="right")
+        table.add_column(student, justify="right", overflow="fold")
     for run in runs:
         reference = run.scores.get(students[0], {})
         for grade_id in reference:
@@ -56,3 +59,17 @@ def student_table(runs: list[UnitRun]) -> Table:
             row.append(_fmt(score, maximum))
         table.add_row(student, *row, _fmt(earned, possible))
     return table
+
+
+def print_table(console: Console, table: Table) -> None:
+    """Print ``table``; into a file or pipe (CI logs), at its full width rather than 80 columns."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    natural = Measurement.get(console, console.options.update_width(10_000), table).maximum
+    saved = console.width  # a file's width is fixed (80, or $COLUMNS): safe to put back
+    console.width = max(saved, natural)
+    try:
+        console.print(table)
+    finally:
+        console.width = saved
