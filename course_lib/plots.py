@@ -114,6 +114,76 @@ def plot_learning_curves(
     return figure
 
 
+def compare_learning_curves(
+    histories: Mapping[str, Any],
+    *,
+    metrics: Sequence[str] | None = None,
+    ax: Any = None,
+    log_loss: bool = False,
+) -> Figure:
+    """Several runs' learning curves on shared panels: one colour per run.
+
+    For comparing optimizers, learning rates or models trained on the same data: each
+    run's training curve is solid, its validation curve (if logged) dashed in the same
+    colour, and the legend names the runs.
+
+    Args:
+        histories: run name -> anything :func:`plot_learning_curves` accepts.
+        metrics: metric panels after the loss panel; default None: the non-loss names
+            every run logged; ``[]`` draws the loss panel only.
+        ax: an Axes or a sequence of ``1 + len(metrics)`` Axes; default None: a new figure.
+        log_loss: put the loss panel on a log scale (losses spanning decades).
+
+    Returns:
+        The Figure.
+
+    Raises:
+        ValueError: for no runs, an empty history, a metric some run did not log, or
+            too few axes.
+    """
+    if not histories:
+        raise ValueError("histories is empty: pass {run name: history}")
+    runs = {str(name): _curves(history) for name, history in histories.items()}
+    if metrics is None:
+        common = set.intersection(*(set(curves) for curves, _ in runs.values()))
+        first = next(iter(runs.values()))[0]
+        metrics = [k for k in first if k in common and k != "loss" and not k.startswith("val_")]
+    else:
+        metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+        for name, (curves, _) in runs.items():
+            missing = [m for m in ["loss", *metrics] if m not in curves]
+            if missing:
+                raise ValueError(f"run {name!r} did not log {missing}; it has {sorted(curves)}")
+    titles = ["loss", *metrics]
+    if ax is None:
+        axes = _new_axes(len(titles))
+    else:
+        axes = [ax] if isinstance(ax, Axes) else list(np.ravel(np.asarray(ax, dtype=object)))
+        if len(axes) < len(titles):
+            raise ValueError(f"need {len(titles)} axes for the panels {titles}, got {len(axes)}")
+    for axis, title in zip(axes, titles):
+        for name, (curves, epochs) in runs.items():
+            marker = "." if len(epochs) < 30 else None
+            (line,) = axis.plot(epochs, curves[title], "-", marker=marker, label=name)
+            if f"val_{title}" in curves:
+                axis.plot(epochs, curves[f"val_{title}"], "--", color=line.get_color())
+        axis.set_xlabel("epoch")
+        axis.set_ylabel(title)
+        axis.set_title(title + ("  (dashed: validation)" if _any_validation(runs, title) else ""))
+        axis.grid(alpha=0.3)
+        axis.legend()
+    if log_loss:
+        axes[0].set_yscale("log")
+    figure = _figure_of(axes[0])
+    if ax is None:
+        figure.tight_layout()
+    return figure
+
+
+def _any_validation(runs: Mapping[str, tuple[dict, list]], title: str) -> bool:
+    return any(f"val_{title}" in curves for curves, _ in runs.values())
+
+
 def plot_decision_boundary(
     predict_fn: Callable[[np.ndarray], Any],
     x: Any,

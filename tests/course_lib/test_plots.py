@@ -188,3 +188,53 @@ def test_confusion_matrix_normalizes_rows():
 def test_confusion_matrix_rejects_bad_input(cm, kwargs, match):
     with pytest.raises(ValueError, match=match):
         plots.plot_confusion_matrix(cm, **kwargs)
+
+
+def test_compare_learning_curves_one_colour_per_run():
+    slower = {k: [v + 0.1 for v in vs] for k, vs in CURVES.items()}
+    figure = plots.compare_learning_curves({"sgd": CURVES, "adam": History(slower)})
+    assert [ax.get_title().split()[0] for ax in figure.axes] == ["loss", "accuracy"]
+    loss = figure.axes[0]
+    assert line_counts(figure) == [4, 4]  # training + validation for each run
+    assert [t.get_text() for t in loss.get_legend().get_texts()] == ["sgd", "adam"]
+    sgd_train, sgd_val, adam_train, adam_val = loss.lines
+    assert sgd_train.get_color() == sgd_val.get_color() != adam_train.get_color()
+    assert sgd_val.get_linestyle() == "--" and adam_train.get_linestyle() == "-"
+    np.testing.assert_allclose(adam_val.get_ydata(), slower["val_loss"])
+
+
+def test_compare_learning_curves_log_loss_and_given_axes():
+    _, axes = plt.subplots(1, 1)
+    figure = plots.compare_learning_curves(
+        {"a": {"loss": [10.0, 1.0, 0.1]}, "b": {"loss": [5.0, 0.5, 0.05]}}, ax=axes, log_loss=True
+    )
+    assert figure is axes.figure and axes.get_yscale() == "log" and len(axes.lines) == 2
+
+
+def test_compare_learning_curves_metrics_every_run_logged_by_default():
+    only_loss = {"loss": [1.0, 0.5]}
+    figure = plots.compare_learning_curves({"a": CURVES, "b": only_loss})
+    assert len(figure.axes) == 1  # accuracy is missing from run b, so no accuracy panel
+
+
+@pytest.mark.parametrize(
+    ("histories", "kwargs", "match"),
+    [
+        ({}, {}, "histories is empty"),
+        (
+            {"a": CURVES, "b": {"loss": [1.0, 0.5]}},
+            {"metrics": ["accuracy"]},
+            "run 'b' did not log",
+        ),
+        ({"a": {"loss": []}}, {}, "no epochs"),
+    ],
+)
+def test_compare_learning_curves_errors(histories, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plots.compare_learning_curves(histories, **kwargs)
+
+
+def test_compare_learning_curves_too_few_axes():
+    _, axes = plt.subplots(1, 1)
+    with pytest.raises(ValueError, match="need 2 axes"):
+        plots.compare_learning_curves({"a": CURVES}, metrics=["accuracy"], ax=axes)
