@@ -318,6 +318,19 @@ def import_seconds(module: str = "tensorflow", repeats: int = 3) -> float:
 # --- where the time of one medl grading goes ----------------------------------------
 
 
+def _timed(fn: Callable, record: Callable) -> Callable:
+    """``fn``, calling ``record(seconds, *args, **kwargs)`` after each call, even one that raised."""
+
+    def wrapper(*args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            record(time.perf_counter() - began, *args, **kwargs)
+
+    return wrapper
+
+
 def breakdown(notebook: Path, source: Path, course_root: Path) -> dict:
     """Grade one notebook in this process with timers around each phase of the grader.
 
@@ -344,57 +357,29 @@ def breakdown(notebook: Path, source: Path, course_root: Path) -> dict:
     shutdown, run_checks = KernelSession.shutdown, runner.run_checks
     request, requests = BridgeSubmission._request, []
     collect, collections = gc.collect, []
-
-    def timed_collect(*args, **kwargs):
-        began = time.perf_counter()
-        try:
-            return collect(*args, **kwargs)
-        finally:
-            collections.append(time.perf_counter() - began)
-
-    def timed_request(self, op, *args, **kwargs):
-        began = time.perf_counter()
-        try:
-            return request(self, op, *args, **kwargs)
-        finally:
-            requests.append((op, time.perf_counter() - began))
-
-    def timed_start(cls, *args, **kwargs):
-        began = time.perf_counter()
-        try:
-            return start(cls, *args, **kwargs)
-        finally:
-            times["kernel_start"] += time.perf_counter() - began
-
-    def timed_execute(self, code, **kwargs):
-        began = time.perf_counter()
-        try:
-            return execute(self, code, **kwargs)
-        finally:
-            spent = time.perf_counter() - began
-            if state["in_checks"]:
-                pass  # counted in the checks' own time
-            elif kwargs.get("silent"):
-                times["bridge_install"] += spent
-            else:
-                state["cells"] += 1
-                times["first_cell" if state["cells"] == 1 else "other_cells"] += spent
-
-    def timed_shutdown(self):
-        began = time.perf_counter()
-        try:
-            return shutdown(self)
-        finally:
-            times["shutdown"] += time.perf_counter() - began
-
     wait = warmup.wait
 
-    def timed_wait():
-        began = time.perf_counter()
-        try:
-            return wait()
-        finally:
-            times["warmup_wait"] += time.perf_counter() - began
+    def add_to(key: str):
+        def record(spent: float, *args, **kwargs) -> None:
+            times[key] += spent
+
+        return record
+
+    def record_cell(spent: float, self, code, **kwargs) -> None:
+        if state["in_checks"]:
+            return  # counted in the checks' own time
+        if kwargs.get("silent"):
+            times["bridge_install"] += spent
+            return
+        state["cells"] += 1
+        times["first_cell" if state["cells"] == 1 else "other_cells"] += spent
+
+    timed_collect = _timed(collect, lambda spent, *args, **kwargs: collections.append(spent))
+    timed_request = _timed(request, lambda spent, self, op, *a, **k: requests.append((op, spent)))
+    timed_start = _timed(start, add_to("kernel_start"))
+    timed_execute = _timed(execute, record_cell)
+    timed_shutdown = _timed(shutdown, add_to("shutdown"))
+    timed_wait = _timed(wait, add_to("warmup_wait"))
 
     by_cell: dict[str, float] = {}
 

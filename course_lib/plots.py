@@ -34,6 +34,37 @@ def _figure_of(ax: Axes) -> Figure:
     return figure
 
 
+def _metric_list(metrics: str | Sequence[str]) -> list[str]:
+    return [metrics] if isinstance(metrics, str) else list(metrics)
+
+
+def _panel_axes(ax: Any, titles: list[str]) -> list[Axes]:
+    """One Axes per panel: the caller's (an Axes or an array of them), or a new row."""
+    if ax is None:
+        return _new_axes(len(titles))
+    axes = [ax] if isinstance(ax, Axes) else list(np.ravel(np.asarray(ax, dtype=object)))
+    if len(axes) < len(titles):
+        raise ValueError(
+            f"need {len(titles)} axes for the panels {titles} "
+            f"(pass metrics=[] for the loss only), got {len(axes)}"
+        )
+    return axes
+
+
+def _finish_panels(axes: list[Axes], titles: list[str], ax: Any) -> Figure:
+    """Label each epoch panel; lay out the figure only if this function made it."""
+    for axis, title in zip(axes, titles):
+        axis.set_xlabel("epoch")
+        axis.set_ylabel(title)
+        axis.grid(alpha=0.3)
+        if axis.lines:
+            axis.legend()
+    figure = _figure_of(axes[0])
+    if ax is None:
+        figure.tight_layout()
+    return figure
+
+
 def _curves(history: Any) -> tuple[dict[str, list[float]], list[int]]:
     """Accept our History, a keras History, a ``History.to_dict()`` or a plain dict."""
     epochs = getattr(history, "epochs", None)
@@ -80,38 +111,19 @@ def plot_learning_curves(
     if metrics is None:
         metrics = [k for k in curves if k != "loss" and not k.startswith("val_")]
     else:
-        metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+        metrics = _metric_list(metrics)
         unknown = [m for m in metrics if m not in curves and f"val_{m}" not in curves]
         if unknown:
             raise ValueError(f"metrics must be among {sorted(curves)}, got {unknown}")
-    panels = [("loss", ["loss", "val_loss"])] + [(m, [m, f"val_{m}"]) for m in metrics]
-    panels = [(title, [k for k in keys if k in curves]) for title, keys in panels]
-    if ax is None:
-        axes = _new_axes(len(panels))
-    else:
-        axes = [ax] if isinstance(ax, Axes) else list(np.ravel(np.asarray(ax, dtype=object)))
-        if len(axes) < len(panels):
-            raise ValueError(
-                f"need {len(panels)} axes for the panels {[t for t, _ in panels]} "
-                f"(pass metrics=[] for the loss only), got {len(axes)}"
-            )
-    for axis, (title, keys) in zip(axes, panels):
-        for key in keys:
-            style = "--" if key.startswith("val_") else "-"
-            label = "validation" if key.startswith("val_") else "training"
-            axis.plot(
-                epochs, curves[key], style, marker="." if len(epochs) < 30 else None, label=label
-            )
-        axis.set_xlabel("epoch")
-        axis.set_ylabel(title)
+    titles = ["loss", *metrics]
+    axes = _panel_axes(ax, titles)
+    marker = "." if len(epochs) < 30 else None
+    for axis, title in zip(axes, titles):
+        for key, style, label in ((title, "-", "training"), (f"val_{title}", "--", "validation")):
+            if key in curves:
+                axis.plot(epochs, curves[key], style, marker=marker, label=label)
         axis.set_title(title)
-        axis.grid(alpha=0.3)
-        if keys:
-            axis.legend()
-    figure = _figure_of(axes[0])
-    if ax is None:
-        figure.tight_layout()
-    return figure
+    return _finish_panels(axes, titles, ax)
 
 
 def compare_learning_curves(
@@ -149,39 +161,25 @@ def compare_learning_curves(
         first = next(iter(runs.values()))[0]
         metrics = [k for k in first if k in common and k != "loss" and not k.startswith("val_")]
     else:
-        metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+        metrics = _metric_list(metrics)
         for name, (curves, _) in runs.items():
             missing = [m for m in ["loss", *metrics] if m not in curves]
             if missing:
                 raise ValueError(f"run {name!r} did not log {missing}; it has {sorted(curves)}")
     titles = ["loss", *metrics]
-    if ax is None:
-        axes = _new_axes(len(titles))
-    else:
-        axes = [ax] if isinstance(ax, Axes) else list(np.ravel(np.asarray(ax, dtype=object)))
-        if len(axes) < len(titles):
-            raise ValueError(f"need {len(titles)} axes for the panels {titles}, got {len(axes)}")
+    axes = _panel_axes(ax, titles)
     for axis, title in zip(axes, titles):
+        dashed = False
         for name, (curves, epochs) in runs.items():
             marker = "." if len(epochs) < 30 else None
             (line,) = axis.plot(epochs, curves[title], "-", marker=marker, label=name)
             if f"val_{title}" in curves:
                 axis.plot(epochs, curves[f"val_{title}"], "--", color=line.get_color())
-        axis.set_xlabel("epoch")
-        axis.set_ylabel(title)
-        axis.set_title(title + ("  (dashed: validation)" if _any_validation(runs, title) else ""))
-        axis.grid(alpha=0.3)
-        axis.legend()
+                dashed = True
+        axis.set_title(title + ("  (dashed: validation)" if dashed else ""))
     if log_loss:
         axes[0].set_yscale("log")
-    figure = _figure_of(axes[0])
-    if ax is None:
-        figure.tight_layout()
-    return figure
-
-
-def _any_validation(runs: Mapping[str, tuple[dict, list]], title: str) -> bool:
-    return any(f"val_{title}" in curves for curves, _ in runs.values())
+    return _finish_panels(axes, titles, ax)
 
 
 def plot_decision_boundary(
