@@ -19,7 +19,7 @@ c.Execute.timeout = 600
 # log lines and warnings there. Three layers keep that noise from costing points:
 # 1. kernels inherit this environment, so TensorFlow's C++ logging stays quiet;
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# 2. hidden checks reroute warnings to stdout (autograder.incell.stderr_to_stdout);
+# 2. hidden checks reroute warnings to stdout (autograder.contract.incell.stderr_to_stdout);
 # 3. stderr outputs that are only library warnings are dropped before scoring.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = (

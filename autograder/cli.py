@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -14,6 +14,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 app = typer.Typer(help="medl: course kit and autograder for Mathematical Engineering of DL.")
 console = Console()
+errors = Console(stderr=True, highlight=False)
+
+
+def _fail(message: str) -> NoReturn:
+    """A user's mistake: one line on stderr saying what is wrong and what to do, exit 2."""
+    errors.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(2)
 
 
 @app.command()
@@ -21,7 +28,7 @@ def release(
     units: Annotated[list[str], typer.Argument(help="unit ids, e.g. unit01 unit02")],
 ) -> None:
     """Regenerate assignments/UNIT from solutions/UNIT with nbgrader."""
-    from autograder.release import release as release_unit
+    from autograder.course.release import release as release_unit
 
     for unit in units:
         path = release_unit(unit)
@@ -34,7 +41,7 @@ def demo(
     units: Annotated[str, typer.Option(help="comma-separated unit ids")] = "unit01,unit02",
 ) -> None:
     """Release units, grade sample submissions with nbgrader, print the grade table."""
-    from autograder.demo import run_demo
+    from autograder.authoring.demo import run_demo
 
     run_demo(
         out_dir=out, units=tuple(u.strip() for u in units.split(",") if u.strip()), console=console
@@ -46,13 +53,13 @@ def student_dist(
     out: Annotated[Path, typer.Option(help="directory for the wheel")] = Path("dist/student"),
 ) -> None:
     """Build the student wheel: course_lib only, no checks, no solutions."""
-    from autograder.student_dist import build_student_wheel
+    from autograder.authoring.student_dist import build_student_wheel
 
     console.print(f"built {build_student_wheel(out_dir=out)}")
 
 
 def _limits(timeout: float | None, memory: int | None):
-    from autograder.sandbox import Limits
+    from autograder.engine.sandbox import Limits
 
     defaults = Limits()
     return Limits(
@@ -77,8 +84,8 @@ def grade(
     """Grade every submission in sandboxed kernels; scores go to the gradebook."""
     from rich.progress import Progress
 
-    from autograder.batch import BatchOptions, grade_batch, parse_shard, plan_jobs
-    from autograder.visibility import configured_policy, details_visible
+    from autograder.course.visibility import configured_policy, details_visible
+    from autograder.engine.batch import BatchOptions, grade_batch, parse_shard, plan_jobs
 
     if device not in ("auto", "cpu", "gpu"):
         raise typer.BadParameter(f"device must be auto, cpu or gpu; got {device!r}")
@@ -106,7 +113,7 @@ def grade(
 def _duedate(course_dir: Path, assignment: str):
     from nbgrader.api import Gradebook, MissingEntry
 
-    from autograder.gradebook_sync import db_url
+    from autograder.course.gradebook import db_url
 
     if not (course_dir / "gradebook.db").is_file():
         return None
@@ -128,10 +135,10 @@ def grade_notebook_command(
     details: Annotated[str, typer.Option(help="show, hide or after_due")] = "show",
 ) -> None:
     """Grade one notebook (the CI mode): writes results.json, junit.xml, summary.md."""
-    from autograder import reports
-    from autograder.course import repo_root
-    from autograder.isolated import grade_notebook
-    from autograder.visibility import details_visible
+    from autograder.course.directory import repo_root
+    from autograder.course.visibility import details_visible
+    from autograder.engine.isolated import grade_notebook
+    from autograder.reports import files as reports
 
     source = repo_root() / "solutions" / assignment / f"{assignment}.ipynb"
     if not source.is_file():
@@ -155,7 +162,7 @@ def merge(
     ],
 ) -> None:
     """Merge shard results into the gradebook (then nbgrader export / generate_feedback)."""
-    from autograder.batch import merge as merge_results
+    from autograder.engine.batch import merge as merge_results
 
     merged = merge_results(course_dir, assignment, results)
     for result in merged:
@@ -174,20 +181,25 @@ def bench(
         bool, typer.Option(help="rewrite README.md between the bench markers")
     ] = False,
 ) -> None:
-    """Run the benchmark suite: grading cost, batch throughput, training speed, model quality."""
+    """Run the benchmark suite (a checkout's bench/): grading cost, batch, training, quality."""
+    import subprocess
     import sys
 
-    from autograder.course import repo_root
+    from autograder.course.directory import repo_root
 
-    repo = repo_root()
-    if str(repo) not in sys.path:  # bench/ lives in the repository, not in the installed package
-        sys.path.insert(0, str(repo))
-    from bench import main as run_bench
-
-    results = run_bench(quick=quick, only=only,
-                        out=out or repo / "bench" / "results" / "latest.json", readme=readme)  # fmt: skip
-    if results["failed"]:
-        raise typer.Exit(1)
+    # bench/ measures the package from outside and is not part of it: run it as the
+    # checkout's own program, never import it.
+    try:
+        repo = repo_root()
+    except FileNotFoundError:
+        repo = None
+    if repo is None or not (repo / "bench" / "__main__.py").is_file():
+        _fail("medl bench needs a checkout of the medl repository (bench/ is not installed); "
+              "run it from a clone or set MEDL_REPO")  # fmt: skip
+    argv = [sys.executable, "-m", "bench"] + (["--quick"] if quick else [])
+    argv += (["--only", only] if only else []) + (["--out", str(out)] if out else [])
+    argv += ["--readme"] if readme else []
+    raise typer.Exit(subprocess.run(argv, cwd=repo).returncode)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 
 **Grading cost** (:func:`run_grading`). A scratch course is built with
 ``Course.create`` and ``nbgrader generate_assignment``; N students hand in the reference
-answers (``autograder.pipeline.hand_in``). The same N notebooks are then graded three
+answers (``autograder.authoring.pipeline.hand_in``). The same N notebooks are then graded three
 ways, each a fresh process exactly as a person would type it:
 
 - ``medl grade COURSE UNIT --workers 1 --device cpu``: every notebook in its own
@@ -64,7 +64,7 @@ Log = Callable[[str], None]
 
 def _env() -> dict[str, str]:
     """The tools' environment: this venv first on PATH, quiet TensorFlow, CPU only."""
-    from autograder.course import tool_env
+    from autograder.course.directory import tool_env
 
     env = tool_env()
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
@@ -79,8 +79,8 @@ def _students(n: int) -> list[str]:
 
 def prepare_course(root: Path, unit: str, students: Sequence[str]):
     """A course dir with ``unit`` released and every student handing in the reference."""
-    from autograder import pipeline
-    from autograder.course import Course
+    from autograder.authoring import pipeline
+    from autograder.course.directory import Course
 
     course = Course.create(root, [unit])
     course.nbgrader("generate_assignment", unit, "--force", "--log-level=WARN")
@@ -279,7 +279,7 @@ def medl_grade(course_root: Path, unit: str, *, workers: int = 1, students=()):
 
 def nbgrader_autograde(course_root: Path, unit: str, *, students=()):
     """``nbgrader autograde UNIT --force`` (one ``--student`` per invocation if given)."""
-    from autograder.course import Course
+    from autograder.course.directory import Course
 
     argv = [sys.executable, "-m", "nbgrader", "autograde", unit, "--force", "--log-level=WARN"]
     for student in students:
@@ -337,17 +337,18 @@ def breakdown(notebook: Path, source: Path, course_root: Path) -> dict:
     Phases: ``kernel_start`` (sandbox up, kernel answering), ``bridge_install``,
     ``first_cell`` (the notebook's imports: TensorFlow in the kernel), ``other_cells``,
     ``warmup_wait`` (what is left of the grader's background import of TensorFlow and
-    pytest when the first checks are due, see :mod:`autograder.warmup`), ``first_checks``,
+    pytest when the first checks are due, see :mod:`autograder.engine.warmup`), ``first_checks``,
     ``other_checks`` (including the bridge calls they make into the kernel),
     ``shutdown``; ``other`` is the rest of ``grade_notebook``. The bridge
     round trips (each call of a check into the student's code) are counted and timed
     too, and so are full garbage collections (``gc.collect``); their time is part of
     the checks' phases.
     """
-    from autograder import batch, isolated, runner, warmup
-    from autograder.bridge import BridgeSubmission
-    from autograder.kernel import KernelSession
-    from autograder.sandbox import Limits
+    from autograder.contract import runner
+    from autograder.engine import batch, isolated, warmup
+    from autograder.engine.bridge import BridgeSubmission
+    from autograder.engine.kernel import KernelSession
+    from autograder.engine.sandbox import Limits
 
     times = dict.fromkeys(["kernel_start", "bridge_install", "first_cell", "other_cells",
                            "warmup_wait", "first_checks", "other_checks", "shutdown"],

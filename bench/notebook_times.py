@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.course import repo_root, units
+from autograder.course.directory import repo_root, units
 
 BUDGET_SECONDS = {"unit09": 300}
 DEFAULT_BUDGET = 180

@@ -11,9 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import authoring, notebooks
-from autograder.isolated import grade_notebook
-from autograder.sandbox import Limits
+from autograder.authoring import cells as authoring
+from autograder.contract import notebook as notebooks
+from autograder.engine.isolated import grade_notebook
+from autograder.engine.sandbox import Limits
 
 DOUBLE = '''
 def double(x):

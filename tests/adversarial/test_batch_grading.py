@@ -13,8 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import BatchOptions, grade_batch, in_shard, merge, parse_shard, results_dir
-from autograder.course import Course, tool_env
+from autograder.course.directory import Course, tool_env
+from autograder.engine.batch import (
+    BatchOptions,
+    grade_batch,
+    in_shard,
+    merge,
+    parse_shard,
+    results_dir,
+)
 
 pytestmark = pytest.mark.slow
 

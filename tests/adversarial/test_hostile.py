@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import runner
-from autograder.sandbox import Limits, detect_protections
+from autograder.contract import runner
+from autograder.engine.sandbox import Limits, detect_protections
 
 REPO = Path(__file__).resolve().parents[2]
 FULL = {"unit98_double": 4.0, "unit98_square": 2.0}
@@ -199,7 +199,7 @@ def test_monkeypatching_the_kernel_cannot_reach_the_checks(toy):
         "numpy.testing.assert_allclose = lambda *a, **k: None\n"
         "sys.modules['pytest'] = types.ModuleType('pytest')\n"
         "sys.modules['autograder'] = types.ModuleType('autograder')\n"
-        "sys.modules['autograder.runner'] = types.ModuleType('autograder.runner')\n"
+        "sys.modules['autograder.contract.runner'] = types.ModuleType('autograder.contract.runner')\n"
         "builtins.AssertionError = type('Nope', (Exception,), {})\n"
     )
     result = graded(toy, patches + WRONG_DOUBLE)

@@ -10,13 +10,14 @@ import sys
 import numpy as np
 import pytest
 
-from autograder import kernel_bridge
-from autograder.bridge import BridgeSubmission, definition_source, install_code
-from autograder.kernel import KernelSession
-from autograder.kernel_bridge import WireError, decode, encode, read_message, write_message
-from autograder.outputs import Execution
-from autograder.sandbox import Layout, Limits, plan_launch
-from autograder.submission import InKernelSubmission, StudentError
+from autograder.contract.sources import NotebookSources
+from autograder.contract.submission import InKernelSubmission, StudentError
+from autograder.engine import wire as kernel_bridge
+from autograder.engine.bridge import BridgeSubmission, install_code
+from autograder.engine.kernel import KernelSession
+from autograder.engine.outputs import Execution
+from autograder.engine.sandbox import Layout, Limits, plan_launch
+from autograder.engine.wire import WireError, decode, encode, read_message, write_message
 
 STUDENT = """
 import numpy as np
@@ -71,7 +72,8 @@ def layout(tmp_path):
 def local(layout, monkeypatch):
     monkeypatch.setitem(sys.modules, "_medl_bridge", kernel_bridge)
     kernel = InProcessKernel(student_namespace())
-    return BridgeSubmission(kernel, layout, limits=Limits(transfer_bytes=2**20), sources=[STUDENT])
+    return BridgeSubmission(kernel, layout, limits=Limits(transfer_bytes=2**20),
+                            sources=NotebookSources.from_texts([STUDENT]))  # fmt: skip
 
 
 # --- wire format -------------------------------------------------------------------------
@@ -232,18 +234,6 @@ def test_tampered_bridge_is_a_student_error(local):
 # --- source(): from the notebook's cells, never from the kernel -----------------------------
 
 
-def test_source_last_definition_wins_with_decorators():
-    cells = [
-        "def f(x):\n    return 1\n",
-        "%matplotlib inline\nimport functools\n\n@functools.cache\ndef f(x):\n    return 2\n",
-        "def f(:\n    broken",
-        "class g:\n    pass\n\ndef h():\n    def f():\n        return 3\n",
-    ]
-    assert definition_source(cells, "f") == "@functools.cache\ndef f(x):\n    return 2\n"
-    assert definition_source(cells, "g") == "class g:\n    pass\n"
-    assert definition_source(cells, "nothing") is None
-
-
 def test_source_ignores_what_the_kernel_claims(local):
     local._session.namespace["double"].__doc__ = "fake"
     assert local.source("double").startswith("def double(x):")
@@ -260,7 +250,8 @@ def kernel_with(tmp_path, code: str, **limits):
     with KernelSession.start(plan, layout, timeout=60) as session:
         assert session.execute(install_code(), timeout=30, silent=True).status == "ok"
         assert session.execute(code, timeout=30).status == "ok"
-        yield session, BridgeSubmission(session, layout, limits=Limits(**limits), sources=[code])
+        yield session, BridgeSubmission(session, layout, limits=Limits(**limits),
+                                       sources=NotebookSources.from_texts([code]))  # fmt: skip
 
 
 HANGS = """

@@ -1,7 +1,8 @@
 import pytest
 
-from autograder.checklib import AUTODIFF_NAMES, assert_no_forbidden_names, float64, names_used
-from autograder.submission import InKernelSubmission
+from autograder.contract.kit import AUTODIFF_NAMES, assert_no_forbidden_names, float64, names_used
+from autograder.contract.sources import NotebookSources
+from autograder.contract.submission import InKernelSubmission
 from course_lib.testing import CheckFailure
 
 
@@ -12,14 +13,11 @@ def namespace_from(source: str) -> dict:
 
 
 class FakeSubmission(InKernelSubmission):
-    """Sources come from a dict, as inspect cannot read exec'd code."""
+    """A notebook whose cells are the given sources."""
 
     def __init__(self, sources: dict[str, str]):
-        super().__init__(namespace_from("\n".join(sources.values())))
-        self._sources = sources
-
-    def source(self, name):
-        return self._sources.get(name)
+        texts = list(sources.values())
+        super().__init__(namespace_from("\n".join(texts)), NotebookSources.from_texts(texts))
 
 
 MANUAL = "def grads(x):\n    return 2 * x\n"

@@ -14,12 +14,14 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import authoring, isolated, notebooks
-from autograder.integrity import restore_cells
-from autograder.isolated import NotebookGrade, grade_notebook
-from autograder.runner import run_checks
-from autograder.sandbox import Limits, detect_protections
-from autograder.submission import InKernelSubmission
+from autograder.authoring import cells as authoring
+from autograder.contract import notebook as notebooks
+from autograder.contract.runner import run_checks
+from autograder.contract.submission import InKernelSubmission, notebook_sources
+from autograder.engine import isolated
+from autograder.engine.isolated import NotebookGrade, grade_notebook
+from autograder.engine.restore import restore_cells
+from autograder.engine.sandbox import Limits, detect_protections
 
 SCALE = """
 FACTOR = 3.0
@@ -131,15 +133,14 @@ def _in_kernel_results(nb, folder):
     """Run the same notebook in this process and grade each test cell in-kernel style."""
     namespace: dict = {}
     results = {}
-    for index, cell in enumerate(nb.cells):
-        # A real file per cell, so that inspect.getsource works as it does in a kernel.
-        path = folder / f"cell{index}.py"
-        path.write_text(cell.source)
-        exec(compile(cell.source, str(path), "exec"), namespace)  # noqa: S102 - in-kernel mode
+    notebooks.write(nb, folder / "unit97.ipynb")  # sources come from the file, as in nbgrader
+    for cell in nb.cells:
+        exec(compile(cell.source, "<cell>", "exec"), namespace)  # noqa: S102 - in-kernel mode
         meta = notebooks.nbgrader_meta(cell)
         if meta.get("grade"):
+            sources = notebook_sources(meta["grade_id"], folder)
             results[meta["grade_id"]] = run_checks(
-                meta["grade_id"], InKernelSubmission(namespace), points=meta["points"],
+                meta["grade_id"], InKernelSubmission(namespace, sources), points=meta["points"],
                 checks_root=folder.parent / "checks",
             )  # fmt: skip
     return results

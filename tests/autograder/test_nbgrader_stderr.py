@@ -8,8 +8,9 @@ import shutil
 
 import pytest
 
-from autograder import authoring, notebooks
-from autograder.course import Course
+from autograder.authoring import cells as authoring
+from autograder.contract import notebook as notebooks
+from autograder.course.directory import Course
 
 pytestmark = pytest.mark.slow
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from autograder.plain import NotPlainError, to_plain
+from autograder.contract.plain import NotPlainError, to_plain
 
 
 def test_arrays_are_copied():

@@ -2,9 +2,9 @@
 
 import pytest
 
-from autograder import notebooks
-from autograder.course import units
-from autograder.release import stale_files
+from autograder.contract import notebook as notebooks
+from autograder.course.directory import units
+from autograder.course.release import stale_files
 
 pytestmark = pytest.mark.slow
 

@@ -4,8 +4,8 @@ import io
 
 from rich.console import Console
 
-from autograder import report
-from autograder.pipeline import UnitRun
+from autograder.authoring.pipeline import UnitRun
+from autograder.reports import tables as report
 
 LONG_ID = "unit02_categorical_cross_entropy_with_a_long_name"
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from autograder.runner import check_module, render_text, run_checks
-from autograder.submission import InKernelSubmission
+from autograder.contract.runner import check_module, render_text, run_checks
+from autograder.contract.submission import InKernelSubmission
 
 CHECKS = """
 import numpy as np

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 import autograder
-from autograder import sandbox
-from autograder.kernel import KernelSession, KernelStartError
-from autograder.mounts import SANDBOX_WORKDIR, secret_paths
-from autograder.outputs import OutputBudget, describe_exit
-from autograder.runner import CHECKS_ROOT
-from autograder.sandbox import Layout, Limits, detect_protections, plan_launch
+from autograder.contract.runner import CHECKS_ROOT
+from autograder.engine import sandbox
+from autograder.engine.kernel import KernelSession, KernelStartError
+from autograder.engine.mounts import SANDBOX_WORKDIR, secret_paths
+from autograder.engine.outputs import OutputBudget, describe_exit
+from autograder.engine.sandbox import Layout, Limits, detect_protections, plan_launch
 
 AVAILABLE = detect_protections()
 REPO = Path(__file__).resolve().parents[2]
@@ -258,7 +258,7 @@ def test_repository_secrets_are_hidden(layout):
     )
     plan = plan_launch(layout, limits=Limits(), secrets=secrets, isolation="bubblewrap")
     paths = [CHECKS_ROOT / "pytest.ini", REPO / ".git" / "HEAD", REPO / "nbgrader_config.py",
-             REPO / "autograder" / "samples" / "__init__.py"]  # fmt: skip
+             REPO / "autograder" / "authoring" / "samples" / "__init__.py"]  # fmt: skip
     assert all(p.exists() for p in paths), "the control: they exist outside"
     code = (
         "import os\n"

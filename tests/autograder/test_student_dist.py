@@ -4,9 +4,9 @@ import zipfile
 
 import pytest
 
-from autograder import notebooks
-from autograder.course import units
-from autograder.student_dist import SECRET_MARKERS, build_student_wheel
+from autograder.authoring.student_dist import SECRET_MARKERS, build_student_wheel
+from autograder.contract import notebook as notebooks
+from autograder.course.directory import units
 
 
 @pytest.fixture(scope="module")

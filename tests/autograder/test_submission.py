@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from autograder.submission import InKernelSubmission, StudentError
+from autograder.contract.sources import NotebookSources
+from autograder.contract.submission import InKernelSubmission, StudentError
 
 
 def make_namespace():
@@ -69,20 +70,13 @@ def test_predict_accepts_a_function(submission):
     np.testing.assert_array_equal(submission.predict("double", np.ones(2)), [2.0, 2.0])
 
 
-def test_source_of_functions_only():
-    import inspect
-
+def test_source_comes_from_the_notebook_text_never_from_the_namespace():
     def helper(x):
         return x + 1
 
-    submission = InKernelSubmission({"helper": helper, "value": 3})
-    assert submission.source("helper") == inspect.getsource(helper)
-    assert submission.source("value") is None
+    sources = NotebookSources.from_texts(["def helper(x):\n    return x + 2\n"])
+    submission = InKernelSubmission({"helper": helper, "value": 3}, sources)
+    assert submission.source("helper") == "def helper(x):\n    return x + 2\n"
+    assert submission.source("value") is None and not submission.defines("value")
     assert submission.has("helper") and not submission.has("nothing")
-
-
-def test_source_of_a_notebook_class_comes_from_the_executed_cells():
-    cell = "class ScratchSGD:\n    def update(self):\n        return 1\n"
-    namespace: dict = {"In": ["", cell]}
-    exec(compile(cell, "<ipython-input-1>", "exec"), namespace)  # noqa: S102 - a fake cell
-    assert InKernelSubmission(namespace).source("ScratchSGD") == cell
+    assert InKernelSubmission({"helper": helper}).source("helper") is None  # no file, no text

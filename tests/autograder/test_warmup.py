@@ -2,7 +2,7 @@
 
 import sys
 
-from autograder import warmup
+from autograder.engine import warmup
 
 
 def test_warmup_imports_the_check_dependencies_once():

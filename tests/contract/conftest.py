@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from autograder import samples
-from autograder.course import Course, units
-from autograder.pipeline import UnitRun, run_unit
+from autograder.authoring import samples
+from autograder.authoring.pipeline import UnitRun, run_unit
+from autograder.course.directory import Course, units
 
 _RUNS: dict[str, UnitRun] = {}
 UNITS = units()

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.isolated import grade_notebook
-from autograder.pipeline import REFERENCE
+from autograder.authoring.pipeline import REFERENCE
+from autograder.engine.isolated import grade_notebook
 
 pytestmark = pytest.mark.slow
 
 
 def test_isolated_scores_equal_in_kernel_scores(graded, unit):
-    from autograder import samples
+    from autograder.authoring import samples
 
     run = graded(unit)
     roles = samples.demo_roles(unit)

@@ -15,9 +15,9 @@ import re
 
 import pytest
 
-from autograder import samples
-from autograder.pipeline import BLANK, REFERENCE, UnitRun
-from autograder.runner import CHECKS_ROOT
+from autograder.authoring import samples
+from autograder.authoring.pipeline import BLANK, REFERENCE, UnitRun
+from autograder.contract.runner import CHECKS_ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checklib import rng
+from autograder.contract.kit import rng
 
 # Library metrics, and helper names that appear only inside them (so that an aliased
 # import is caught when the check follows it): graded metrics count for themselves.

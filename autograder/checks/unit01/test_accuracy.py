@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score
 
-from autograder.checklib import assert_no_forbidden_names
 from autograder.checks.unit01.common import METRIC_LIBRARY_NAMES, noisy_labels
+from autograder.contract.kit import assert_no_forbidden_names
 from course_lib.testing import CheckFailure, assert_close, assert_shape
 
 _LIST_TRUE, _LIST_PRED = noisy_labels(23, 12, 3, right=0.7)

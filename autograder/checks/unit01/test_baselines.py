@@ -13,7 +13,7 @@ import pytest
 from sklearn.dummy import DummyClassifier
 from sklearn.neighbors import NearestCentroid
 
-from autograder.checklib import rng
+from autograder.contract.kit import rng
 from course_lib import data
 from course_lib.testing import CheckFailure, as_array, assert_at_least, assert_close
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
 
-from autograder.checklib import assert_no_forbidden_names
 from autograder.checks.unit01.common import METRIC_LIBRARY_NAMES, noisy_labels
+from autograder.contract.kit import assert_no_forbidden_names
 from course_lib.testing import assert_close
 
 

@@ -8,7 +8,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.metrics import mean_squared_error
 from sklearn.preprocessing import PolynomialFeatures
 
-from autograder.checklib import rng
+from autograder.contract.kit import rng
 from course_lib.testing import CheckFailure, as_array, assert_close
 
 

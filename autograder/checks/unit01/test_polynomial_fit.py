@@ -14,7 +14,7 @@ from numpy.polynomial import polynomial
 from sklearn.linear_model import LinearRegression
 from sklearn.preprocessing import PolynomialFeatures
 
-from autograder.checklib import rng
+from autograder.contract.kit import rng
 from course_lib.testing import as_array, assert_close, assert_shape
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from sklearn.model_selection import StratifiedKFold
 
-from autograder.checklib import rng
+from autograder.contract.kit import rng
 from course_lib.testing import CheckFailure, as_array, assert_close
 
 

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.checklib import float64, rng
+from autograder.contract.kit import float64, rng
 from course_lib.testing import assert_close
 
 RTOL, ATOL = 1e-9, 1e-12

@@ -7,7 +7,7 @@ which the notebook never trains on.
 import numpy as np
 import pytest
 
-from autograder.checklib import AUTODIFF_NAMES, assert_no_forbidden_names, names_used
+from autograder.contract.kit import AUTODIFF_NAMES, assert_no_forbidden_names, names_used
 from course_lib import data
 from course_lib.testing import CheckFailure, assert_at_least, assert_shape
 
@@ -26,8 +26,8 @@ class _SkipSource:
     def __init__(self, submission, skip: set[str]):
         self._submission, self._skip = submission, skip
 
-    def has(self, name: str) -> bool:
-        return self._submission.has(name)
+    def defines(self, name: str) -> bool:
+        return self._submission.defines(name)
 
     def source(self, name: str) -> str | None:
         return None if name in self._skip else self._submission.source(name)

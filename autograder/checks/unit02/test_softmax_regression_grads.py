@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from autograder.checklib import AUTODIFF_NAMES, assert_no_forbidden_names, float64, rng
+from autograder.contract.kit import AUTODIFF_NAMES, assert_no_forbidden_names, float64, rng
 from course_lib.testing import (
     CheckFailure,
     assert_close,

@@ -8,7 +8,11 @@ gives visibly different iterates.
 import keras
 import pytest
 
-from autograder.checks.unit03 import assert_from_scratch, assert_matches_keras, optimizer_cases
+from autograder.checks.unit03.common import (
+    assert_from_scratch,
+    assert_matches_keras,
+    optimizer_cases,
+)
 
 CASES = optimizer_cases(
     "ScratchAdam",

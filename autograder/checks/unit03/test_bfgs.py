@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-from autograder.checklib import assert_no_forbidden_names, names_used, rng
-from autograder.checks.unit03 import describe, numpy_problem, quadratic_spec
+from autograder.checks.unit03.common import describe, numpy_problem, quadratic_spec
+from autograder.contract.kit import assert_no_forbidden_names, names_used, rng
 from course_lib.testing import CheckFailure, assert_close
 
 QUADRATICS = {

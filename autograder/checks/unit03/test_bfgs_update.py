@@ -7,7 +7,7 @@ the secant condition H_new y = s and equal the formula.
 import numpy as np
 import pytest
 
-from autograder.checklib import rng
+from autograder.contract.kit import rng
 from course_lib.testing import assert_close
 
 

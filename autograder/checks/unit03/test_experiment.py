@@ -8,8 +8,8 @@ import math
 
 import pytest
 
-from autograder.checklib import names_used
-from autograder.checks.unit03 import KERAS_OPTIMIZER_NAMES
+from autograder.checks.unit03.common import KERAS_OPTIMIZER_NAMES
+from autograder.contract.kit import names_used
 from course_lib.testing import CheckFailure
 
 NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adam")

@@ -9,8 +9,8 @@ A^-1 b, just above it diverges.
 import numpy as np
 import pytest
 
-from autograder.checklib import rng
-from autograder.checks.unit03 import quadratic_spec
+from autograder.checks.unit03.common import quadratic_spec
+from autograder.contract.kit import rng
 from course_lib.testing import CheckFailure, assert_close, assert_shape
 
 SPECS = {

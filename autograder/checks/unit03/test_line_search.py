@@ -7,8 +7,8 @@ alpha0, alpha0 * shrink, alpha0 * shrink^2, ... (compared with a reference loop)
 import numpy as np
 import pytest
 
-from autograder.checklib import rng
-from autograder.checks.unit03 import numpy_problem, quadratic_spec
+from autograder.checks.unit03.common import numpy_problem, quadratic_spec
+from autograder.contract.kit import rng
 from course_lib.testing import CheckFailure, assert_close
 
 

@@ -7,7 +7,11 @@ first step on; the checks compare 100 steps in float64.
 import keras
 import pytest
 
-from autograder.checks.unit03 import assert_from_scratch, assert_matches_keras, optimizer_cases
+from autograder.checks.unit03.common import (
+    assert_from_scratch,
+    assert_matches_keras,
+    optimizer_cases,
+)
 
 CASES = optimizer_cases(
     "ScratchNesterov",

@@ -6,7 +6,11 @@ The epsilons are large (2^-6, 2^-4) so that its place, inside the square root, m
 import keras
 import pytest
 
-from autograder.checks.unit03 import assert_from_scratch, assert_matches_keras, optimizer_cases
+from autograder.checks.unit03.common import (
+    assert_from_scratch,
+    assert_matches_keras,
+    optimizer_cases,
+)
 
 CASES = optimizer_cases(
     "ScratchRMSprop",

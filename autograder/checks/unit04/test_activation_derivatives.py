@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from autograder.checklib import float64, rng
-from autograder.checks.unit04.activations import (
+from autograder.checks.unit04.common import (
     ACTIVATIONS,
     HUGE,
     KERAS_KWARGS,
     assert_activation_close,
 )
+from autograder.contract.kit import float64, rng
 
 NAME = "activation_derivative"
 

@@ -8,13 +8,13 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.checklib import float64, rng
-from autograder.checks.unit04.activations import (
+from autograder.checks.unit04.common import (
     ACTIVATIONS,
     HUGE,
     KERAS_KWARGS,
     assert_activation_close,
 )
+from autograder.contract.kit import float64, rng
 
 NAME = "apply_activation"
 

@@ -8,7 +8,7 @@ mean and variance; inference: the output from the moving statistics, which stay 
 import keras
 import pytest
 
-from autograder.checklib import float64, rng
+from autograder.contract.kit import float64, rng
 from course_lib.testing import CheckFailure, assert_close
 
 NAME = "batchnorm_forward"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from autograder.checklib import AUTODIFF_NAMES, assert_no_forbidden_names, rng
+from autograder.contract.kit import AUTODIFF_NAMES, assert_no_forbidden_names, rng
 from course_lib.testing import CheckFailure, assert_gradient_close, assert_shape, numeric_gradient
 
 NAME = "mlp_backward"

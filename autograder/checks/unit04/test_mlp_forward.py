@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.checklib import float64, rng
+from autograder.contract.kit import float64, rng
 from course_lib.mlp import build_mlp, set_weights_from_numpy
 from course_lib.testing import CheckFailure, assert_close
 

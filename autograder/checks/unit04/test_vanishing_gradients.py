@@ -10,7 +10,7 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.checklib import float64, rng
+from autograder.contract.kit import float64, rng
 from course_lib.mlp import build_mlp, set_weights_from_numpy
 from course_lib.probes import gradient_norms
 from course_lib.testing import CheckFailure, as_array, assert_gradient_close

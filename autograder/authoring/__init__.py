@@ -1,0 +1,1 @@
+"""For unit authors: cell builders, planted mistakes (samples), the demo, the student wheel."""

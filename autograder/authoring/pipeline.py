@@ -1,0 +1,102 @@
+"""Release a unit, hand in sample submissions, autograde them: the shared pipeline.
+
+The demo, the contract tests and the benchmarks all grade through here, so what they
+show is one and the same path through plain nbgrader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.authoring import samples
+from autograder.contract import notebook as notebooks
+from autograder.contract.notebook import Mutant
+from autograder.course.directory import Course
+
+REFERENCE = "reference"
+BLANK = "blank"
+
+
+@dataclass
+class UnitRun:
+    """One unit graded for a set of sample students."""
+
+    unit: str
+    course: Course
+    mutants: dict[str, Mutant | None] = field(default_factory=dict)
+    scores: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def expected(self, student: str) -> dict[str, float]:
+        """grade_id → the score ``student`` should get, from the mutant's declaration."""
+        full = {gid: maximum for gid, (_, maximum) in self.scores[REFERENCE].items()}
+        if student == BLANK:
+            return dict.fromkeys(full, 0.0)
+        mutant = self.mutants.get(student)
+        return {**full, **(mutant.expected if mutant else {})}
+
+
+def hand_in(course: Course, unit: str, students: dict[str, Mutant | None]) -> None:
+    """Write each sample student's notebook into submitted/ (release must exist)."""
+    reference = course.reference(unit)
+    for student, mutant in students.items():
+        if student == BLANK:
+            nb = notebooks.read(course.release_notebook(unit))
+        elif mutant is None:
+            nb = reference
+        else:
+            nb = mutant.apply(reference)
+        course.submit(student, unit, nb)
+
+
+def sample_students(unit: str, *, which: str = "all") -> dict[str, Mutant | None]:
+    """The sample students for ``unit``.
+
+    Args:
+        which: ``"all"`` (reference, blank and every mutant) or ``"demo"`` (reference,
+            blank and the demo roles).
+    """
+    students: dict[str, Mutant | None] = {REFERENCE: None, BLANK: None}
+    if which == "demo":
+        students.update(samples.demo_roles(unit))
+    elif which == "all":
+        students.update({m.name: m for m in samples.mutants(unit)})
+    else:
+        raise ValueError(f"which must be 'all' or 'demo', got {which!r}")
+    return students
+
+
+def run_unit(course: Course, unit: str, *, which: str = "all") -> UnitRun:
+    """Release ``unit`` in ``course``, hand in its sample students, autograde them all."""
+    started = time.perf_counter()
+    course.nbgrader("generate_assignment", unit, "--force", "--log-level=WARN")
+    students = sample_students(unit, which=which)
+    hand_in(course, unit, students)
+    course.nbgrader("autograde", unit, "--force", "--log-level=WARN")
+    run = UnitRun(unit=unit, course=course, mutants=students, scores=course.scores(unit))
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def main() -> None:
+    """``python -m autograder.authoring.pipeline unitNN DIR``: grade a unit's samples, print scores."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("unit")
+    parser.add_argument("course_dir", type=Path)
+    parser.add_argument("--which", default="all", choices=["all", "demo"])
+    args = parser.parse_args()
+    course = Course.create(args.course_dir, [args.unit])
+    run = run_unit(course, args.unit, which=args.which)
+    for student, cells in sorted(run.scores.items()):
+        expected = run.expected(student)
+        for grade_id, (score, maximum) in cells.items():
+            flag = "" if abs(score - expected.get(grade_id, maximum)) < 1e-9 else "  <-- unexpected"
+            print(f"{student:24s} {grade_id:32s} {score:5g} / {maximum:g}{flag}")
+    print(f"graded in {run.seconds:.0f} s; course at {course.root}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""Sample submissions for unit03: one planted mistake per graded function, and the demo roles.
+
+Scores were measured with ``python -m autograder.authoring.pipeline unit03 DIR``. Mistakes that
+make a public check fail cost the whole cell (nbgrader scores a cell that raises as 0). An
+optimizer that is Keras' own (inherited) earns nothing for matching Keras, so those
+mutants lose the whole cell through the hidden checks. The experiment uses the five
+optimizer classes, but none of the optimizer mistakes moves its final losses past the
+thresholds, so the experiment cell keeps full marks for them.
+"""
+
+from autograder.contract.notebook import Mutant
+
+_MOMENTUM_INIT = """\
+class ScratchMomentum(ScratchOptimizer):
+    \"\"\"Gradient descent with momentum, in Keras' form: m <- beta m - lr g; x <- x + m.\"\"\"
+
+    slots = ("velocity",)
+
+    def __init__(self, learning_rate=0.01, momentum=0.9, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)"""
+
+_NESTEROV_INIT = """\
+class ScratchNesterov(ScratchOptimizer):
+    \"\"\"Nesterov momentum in Keras' form: m <- beta m - lr g; x <- x + beta m - lr g.\"\"\"
+
+    slots = ("velocity",)
+
+    def __init__(self, learning_rate=0.01, momentum=0.9, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)"""
+
+_NESTEROV_UPDATE = """\
+        self.assign(velocity, self.momentum * velocity - learning_rate * gradient)
+        self.assign_add(variable, self.momentum * velocity - learning_rate * gradient)"""
+
+_BFGS_FIRST_LINE = """\
+    p = make_problem(problem)
+    x = np.asarray(x0, dtype=np.float64).copy()"""
+
+MUTANTS = [
+    Mutant(
+        # Reads the velocity but never stores the new one: momentum becomes plain SGD. The
+        # first step (velocity 0) is right, so only the 100-step comparison sees it.
+        name="momentum_forgets_velocity",
+        cell="unit03_sgd_momentum_impl",
+        find=(
+            "        self.assign(velocity, self.momentum * velocity - learning_rate * gradient)\n"
+            "        self.assign_add(variable, velocity)"
+        ),
+        replace=(
+            "        new_velocity = self.momentum * velocity - learning_rate * gradient\n"
+            "        self.assign_add(variable, new_velocity)"
+        ),
+        expected={"unit03_sgd_momentum": 1.25},
+        message="ScratchMomentum(learning_rate=0.03125, momentum=0.875) vs keras.optimizers.SGD",
+    ),
+    Mutant(
+        # Keras' SGD does the work; the class's own update is never called.
+        name="momentum_inherits_keras_sgd",
+        cell="unit03_sgd_momentum_impl",
+        find=_MOMENTUM_INIT,
+        replace=_MOMENTUM_INIT.replace("(ScratchOptimizer)", "(keras.optimizers.SGD)"),
+        expected={"unit03_sgd_momentum": 1.0},
+        message="ScratchMomentum must subclass ScratchOptimizer",
+    ),
+    Mutant(
+        # The textbook rule x <- x + m with the gradient at the current point: without the
+        # look-ahead this is plain momentum, and the first step is already not Keras'.
+        name="nesterov_textbook_form",
+        cell="unit03_nesterov_impl",
+        find="        self.assign_add(variable, self.momentum * velocity - learning_rate * gradient)",
+        replace="        self.assign_add(variable, velocity)",
+        expected={"unit03_nesterov": 0.0},
+        message="first ScratchNesterov step",
+    ),
+    Mutant(
+        # Stores the applied step instead of the velocity: right first step, wrong after.
+        name="nesterov_stores_step",
+        cell="unit03_nesterov_impl",
+        find=_NESTEROV_UPDATE,
+        replace=(
+            "        update = self.momentum * (self.momentum * velocity - learning_rate * gradient)"
+            " - learning_rate * gradient\n"
+            "        self.assign(velocity, update)\n"
+            "        self.assign_add(variable, update)"
+        ),
+        expected={"unit03_nesterov": 0.5},
+        message="first differing iterate: step 2",
+    ),
+    Mutant(
+        name="nesterov_inherits_keras_sgd",
+        cell="unit03_nesterov_impl",
+        find=_NESTEROV_INIT,
+        replace=_NESTEROV_INIT.replace("(ScratchOptimizer)", "(keras.optimizers.SGD)").replace(
+            "learning_rate=learning_rate, **kwargs)",
+            "learning_rate=learning_rate, nesterov=True, **kwargs)",
+        ),
+        expected={"unit03_nesterov": 0.0},
+        message="ScratchNesterov must subclass ScratchOptimizer",
+    ),
+    Mutant(
+        # sqrt(v) + eps instead of sqrt(v + eps): invisible with eps = 1e-7 in the public
+        # first step, clear with the hidden checks' eps = 2^-6.
+        name="rmsprop_epsilon_outside_sqrt",
+        cell="unit03_rmsprop_impl",
+        find="ops.sqrt(mean_square + self.epsilon)",
+        replace="(ops.sqrt(mean_square) + self.epsilon)",
+        expected={"unit03_rmsprop": 0.5},
+        message="ScratchRMSprop(learning_rate=0.015625, rho=0.875, epsilon=0.015625) vs keras.optimizers.RMSprop",
+    ),
+    Mutant(
+        name="rmsprop_inherits_keras",
+        cell="unit03_rmsprop_impl",
+        find="class ScratchRMSprop(ScratchOptimizer):",
+        replace="class ScratchRMSprop(keras.optimizers.RMSprop):",
+        expected={"unit03_rmsprop": 0.0},
+        message="ScratchRMSprop must subclass ScratchOptimizer",
+    ),
+    Mutant(
+        # The textbook form: epsilon added to sqrt(v_hat) rather than to sqrt(v).
+        name="adam_textbook_epsilon",
+        cell="unit03_adam_impl",
+        find=(
+            "        alpha = learning_rate * ops.sqrt(1.0 - self.beta_2**step) / (1.0 - self.beta_1**step)\n"
+            "        self.assign_sub(variable, alpha * m / (ops.sqrt(v) + self.epsilon))"
+        ),
+        replace=(
+            "        m_hat = m / (1.0 - self.beta_1**step)\n"
+            "        v_hat = v / (1.0 - self.beta_2**step)\n"
+            "        self.assign_sub(variable, learning_rate * m_hat / (ops.sqrt(v_hat) + self.epsilon))"
+        ),
+        expected={"unit03_adam": 0.75},
+        message="ScratchAdam(learning_rate=0.03125, beta_1=0.75, beta_2=0.9921875, epsilon=0.015625) vs keras.optimizers.Adam",
+    ),
+    Mutant(
+        # An aliased import hides the name Adam from the class line, not from the check.
+        name="adam_inherits_aliased_keras_adam",
+        cell="unit03_adam_impl",
+        find="class ScratchAdam(ScratchOptimizer):",
+        replace="from keras.optimizers import Adam as _KerasAdam\n\n\nclass ScratchAdam(_KerasAdam):",
+        expected={"unit03_adam": 0.0},
+        message="ScratchAdam must subclass ScratchOptimizer",
+    ),
+    Mutant(
+        # The largest curvature along the coordinate axes is not the largest eigenvalue
+        # (it is for the public diagonal matrix): the rate is too large for a rotated A.
+        name="critical_rate_from_largest_diagonal",
+        cell="unit03_gd_quadratic_impl",
+        find="lam_max = np.linalg.eigvalsh(np.asarray(A, dtype=np.float64))[-1]",
+        replace="lam_max = np.max(np.diag(np.asarray(A, dtype=np.float64)))",
+        expected={"unit03_gd_quadratic": 1.0},
+        message="critical_learning_rate of a symmetric",
+    ),
+    Mutant(
+        # The gradient of x.A.x/2 - b.x with the wrong sign on b; the public checks use b = 0.
+        name="gd_gradient_plus_b",
+        cell="unit03_gd_quadratic_impl",
+        find="x = x - lr * (A @ x - b)",
+        replace="x = x - lr * (A @ x + b)",
+        expected={"unit03_gd_quadratic": 1.0},
+        message="gd_on_quadratic iterates",
+    ),
+    Mutant(
+        # The two factors swapped: still symmetric (and right in 1-D), but H_new y != s.
+        name="bfgs_update_factors_swapped",
+        cell="unit03_bfgs_update_impl",
+        find="return left @ H @ left.T + rho * np.outer(s, s)",
+        replace="return left.T @ H @ left + rho * np.outer(s, s)",
+        expected={"unit03_bfgs_update": 0.0, "unit03_bfgs": 0.0},
+        message="bfgs_update",
+    ),
+    Mutant(
+        # Any decrease accepted: fine with c = 1e-4 on the public cases, not with c = 0.45.
+        name="line_search_simple_decrease",
+        cell="unit03_line_search_impl",
+        find="if p.f(x + alpha * direction) <= fx + c * alpha * slope:",
+        replace="if p.f(x + alpha * direction) < fx:",
+        expected={"unit03_line_search": 1.3333},
+        message="violates the Armijo condition",
+    ),
+    Mutant(
+        # Stops when f stops changing: f is flat near the minimum, so x is still far off.
+        name="bfgs_stops_on_small_f_change",
+        cell="unit03_bfgs_impl",
+        find="        x, g = x_new, g_new\n        nit += 1",
+        replace=(
+            "        converged = abs(p.f(x_new) - p.f(x)) < 1e-6\n"
+            "        x, g = x_new, g_new\n"
+            "        nit += 1\n"
+            "        if converged:\n"
+            "            break"
+        ),
+        expected={"unit03_bfgs": 0.6},
+        message="bfgs minimiser vs scipy.optimize.minimize",
+    ),
+    Mutant(
+        # SciPy does the work; the student's own loop below is never reached.
+        name="bfgs_calls_scipy",
+        cell="unit03_bfgs_impl",
+        find=_BFGS_FIRST_LINE,
+        replace=(
+            "    from scipy.optimize import minimize\n\n"
+            "    p = make_problem(problem)\n"
+            '    found = minimize(p.f, x0, jac=p.grad, method="BFGS", options={"gtol": gtol})\n'
+            '    return {"x": found.x, "fun": float(found.fun), "nit": int(found.nit)}\n'
+            "    x = np.asarray(x0, dtype=np.float64).copy()"
+        ),
+        expected={"unit03_bfgs": 0.0},
+        message="bfgs uses minimize",
+    ),
+    Mutant(
+        # Too short an experiment: Adam's loss is still far above the target.
+        name="experiment_two_epochs",
+        cell="unit03_experiment_impl",
+        find="train_with(experiment[name], x_train, y_train, epochs=10)",
+        replace="train_with(experiment[name], x_train, y_train, epochs=2)",
+        expected={"unit03_experiment": 0.75},
+        message="final_losses['adam']",
+    ),
+    Mutant(
+        # A learning rate far past the stability limit: SGD's loss becomes nan.
+        name="experiment_sgd_diverges",
+        cell="unit03_experiment_impl",
+        find='"sgd": ScratchSGD(learning_rate=0.1)',
+        replace='"sgd": ScratchSGD(learning_rate=50.0)',
+        expected={"unit03_experiment": 2.25},
+        message="every optimizer should reach a final training loss below",
+    ),
+    Mutant(
+        name="experiment_uses_keras_adam",
+        cell="unit03_experiment_impl",
+        find='"adam": ScratchAdam(learning_rate=0.005)',
+        replace='"adam": keras.optimizers.Adam(learning_rate=0.005)',
+        expected={"unit03_experiment": 2.25},
+        message="it uses Keras' Adam",
+    ),
+]
+
+DEMO = {"planted_bug": "rmsprop_epsilon_outside_sqrt", "weak_model": "experiment_two_epochs"}

@@ -1,0 +1,278 @@
+"""Sample submissions for unit04: planted mistakes per graded function, and the demo roles.
+
+Scores were measured with ``python -m autograder.authoring.pipeline unit04 DIR`` and are
+``points × passed weight / total weight`` over a cell's hidden checks (4 decimals). Most
+mistakes pass the visible checks and lose part of a cell, the way a plausible bug would; a
+mistake the visible checks catch costs the whole cell. Later cells call earlier functions
+(the backward pass uses the activation derivatives and the forward cache, the gradient-norm
+study uses both passes), so some mistakes cost points in more than one cell.
+"""
+
+from __future__ import annotations
+
+from autograder.contract.notebook import Mutant
+
+_MLP_BACKWARD_BY_HAND = """\
+    grads = [None] * len(params)
+    dZ = np.asarray(dOut, dtype=np.float64)  # Delta_l, starting at the output layer
+    for layer in reversed(range(len(params))):
+        W = np.asarray(params[layer][0], dtype=np.float64)
+        grads[layer] = [cache["A"][layer].T @ dZ, dZ.sum(axis=0)]
+        if layer > 0:
+            dA = dZ @ W.T
+            dZ = dA * activation_derivative(cache["Z"][layer - 1], activation)
+    return grads"""
+
+_MLP_BACKWARD_BY_TAPE = """\
+    tf_activation = {"relu": tf.nn.relu, "sigmoid": tf.sigmoid, "tanh": tf.tanh}[activation]
+    variables = [tf.Variable(np.asarray(p, dtype=np.float64)) for pair in params for p in pair]
+    with tf.GradientTape() as tape:
+        A = tf.constant(np.asarray(cache["A"][0], dtype=np.float64))
+        for layer in range(len(params)):
+            Z = tf.matmul(A, variables[2 * layer]) + variables[2 * layer + 1]
+            A = Z if layer == len(params) - 1 else tf_activation(Z)
+        total = tf.reduce_sum(A * np.asarray(dOut, dtype=np.float64))
+    flat = [g.numpy() for g in tape.gradient(total, variables)]
+    return [flat[2 * i : 2 * i + 2] for i in range(len(params))]"""
+
+_BN_BACKWARD_BY_HAND = """\
+    x_hat, inv_std, gamma = cache["x_hat"], cache["inv_std"], cache["gamma"]
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * x_hat).sum(axis=0)
+    dx_hat = dout * gamma
+    dx = inv_std * (dx_hat - dx_hat.mean(axis=0) - x_hat * (dx_hat * x_hat).mean(axis=0))
+    return dx, dgamma, dbeta"""
+
+_BN_BACKWARD_BY_TAPE = """\
+    x_var, gamma_var = tf.Variable(cache["x"]), tf.Variable(cache["gamma"])
+    with tf.GradientTape() as tape:
+        mean, var = tf.nn.moments(x_var, axes=[0])
+        out = gamma_var * (x_var - mean) / tf.sqrt(var + cache["epsilon"])
+        total = tf.reduce_sum(out * dout)
+    dx, dgamma = (g.numpy() for g in tape.gradient(total, [x_var, gamma_var]))
+    return dx, dgamma, dout.sum(axis=0)"""
+
+MUTANTS = [
+    # --- activations (2 points: 7 Keras comparisons, huge inputs worth 2) ----------------
+    Mutant(
+        # Keras' default GELU: off by up to 5e-4; the public check only tests gelu(0). The
+        # derivative cell's public finite-difference check differentiates this GELU and no
+        # longer matches the exact derivative, so that cell scores 0.
+        name="gelu_tanh_approximation",
+        cell="unit04_activations_impl",
+        find="return 0.5 * z * erfc(-z / np.sqrt(2.0))",
+        replace="return 0.5 * z * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (z + 0.044715 * z**3)))",
+        expected={"unit04_activations": 1.7778, "unit04_activation_derivatives": 0.0},
+        message='(z, "gelu")',
+    ),
+    Mutant(
+        name="softplus_overflows",
+        cell="unit04_activations_impl",
+        find="return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))",
+        replace="return np.log(1.0 + np.exp(z))",
+        expected={"unit04_activations": 1.5556},
+        message='apply_activation(z, "softplus") at huge inputs',
+    ),
+    # --- activation derivatives (2 points, same layout) ----------------------------------
+    Mutant(
+        # sech instead of sech^2: right at 0, the only point the public check tries; wrong
+        # elsewhere, also at z = +-20 (4e-9 instead of 2e-17). The backward pass uses it, so
+        # the tanh network's gradients are wrong too.
+        name="tanh_derivative_sech",
+        cell="unit04_activation_derivatives_impl",
+        find="return 1.0 - np.tanh(z) ** 2",
+        replace="return 1.0 / np.cosh(z)",
+        expected={"unit04_activation_derivatives": 1.3333, "unit04_mlp_backward": 3.3333},
+        message='"tanh"',
+    ),
+    Mutant(
+        # exp(-z) overflows for z < -709.78: inf / inf = nan. Fine at ordinary inputs.
+        name="sigmoid_derivative_overflows",
+        cell="unit04_activation_derivatives_impl",
+        find='s = apply_activation(z, "sigmoid")\n        return s * (1.0 - s)',
+        replace="return np.exp(-z) / (1.0 + np.exp(-z)) ** 2",
+        expected={"unit04_activation_derivatives": 1.5556},
+        message='activation_derivative(z, "sigmoid") at huge inputs',
+    ),
+    Mutant(
+        # Caught by the public finite-difference check: the whole cell scores 0.
+        name="elu_derivative_is_elu",
+        cell="unit04_activation_derivatives_impl",
+        find="return np.where(z > 0, 1.0, ELU_ALPHA * np.exp(np.minimum(z, 0.0)))",
+        replace="return np.where(z > 0, 1.0, ELU_ALPHA * np.expm1(np.minimum(z, 0.0)))",
+        expected={"unit04_activation_derivatives": 0.0},
+        message='activation_derivative(z, "elu") vs finite differences',
+    ),
+    # --- forward pass (2 points, 4 networks) ---------------------------------------------
+    Mutant(
+        # The public checks use ReLU (and a one-layer tanh net, which has no hidden layer).
+        # The backward pass then differentiates a ReLU network as if it were sigmoid or tanh,
+        # so the sigmoid network's norms differ from the probe's (its gradients still vanish:
+        # the sigmoid' factors alone shrink them).
+        name="forward_hardcodes_relu",
+        cell="unit04_mlp_forward_impl",
+        find="A = apply_activation(Z, activation)",
+        replace='A = apply_activation(Z, "relu")',
+        expected={
+            "unit04_mlp_forward": 1.0,
+            "unit04_mlp_backward": 2.0,
+            "unit04_vanishing_gradients": 2.25,
+        },
+        message='"sigmoid" network',
+    ),
+    # --- backward pass (4 points: no autodiff 2, three tape comparisons, finite diffs) ----
+    Mutant(
+        # The public check tests the last layer, which needs no sigma'. Without it, the
+        # sigmoid network's gradients no longer vanish either.
+        name="missing_activation_derivative",
+        cell="unit04_mlp_backward_impl",
+        find='dZ = dA * activation_derivative(cache["Z"][layer - 1], activation)',
+        replace="dZ = dA",
+        expected={"unit04_mlp_backward": 1.3333, "unit04_vanishing_gradients": 0.75},
+        message='"sigmoid" network',
+    ),
+    Mutant(
+        name="db_mean_over_batch",
+        cell="unit04_mlp_backward_impl",
+        find='grads[layer] = [cache["A"][layer].T @ dZ, dZ.sum(axis=0)]',
+        replace='grads[layer] = [cache["A"][layer].T @ dZ, dZ.mean(axis=0)]',
+        expected={"unit04_mlp_backward": 1.3333},
+        message='db1 (layer 1 of a 6-9-8-7-4 "relu" network',
+    ),
+    Mutant(
+        # Right values, forbidden tool: only the source check's share is lost.
+        name="mlp_backward_by_gradient_tape",
+        cell="unit04_mlp_backward_impl",
+        find=_MLP_BACKWARD_BY_HAND,
+        replace=_MLP_BACKWARD_BY_TAPE,
+        expected={"unit04_mlp_backward": 2.6667},
+        message="uses GradientTape, which is not allowed here",
+    ),
+    # --- vanishing gradients (3 points: two probe comparisons, two ratios) ---------------
+    Mutant(
+        # The sum of the per-example losses, not their mean: every norm n times too big,
+        # which leaves the ratios alone.
+        name="cross_entropy_grad_not_averaged",
+        cell="unit04_vanishing_gradients_impl",
+        find="    dOut /= len(y)  # the loss is a mean over the batch\n",
+        replace="",
+        expected={"unit04_vanishing_gradients": 1.5},
+        message="vs course_lib.probes.gradient_norms",
+    ),
+    Mutant(
+        # Both experiments run sigmoid units: with He weights they vanish as well.
+        name="experiment_hardcodes_sigmoid",
+        cell="unit04_vanishing_gradients_impl",
+        find="x_train[:n_samples], y_train[:n_samples], activation)",
+        replace='x_train[:n_samples], y_train[:n_samples], "sigmoid")',
+        expected={"unit04_vanishing_gradients": 2.25},
+        message="relu_norms: first layer / last layer",
+    ),
+    # --- dropout (2 points: inference, 3 zero fractions, scaling, 2 means, seed) ---------
+    Mutant(
+        name="dropout_not_inverted",
+        cell="unit04_dropout_impl",
+        find="return np.where(keep, x / (1.0 - rate), 0.0)",
+        replace="return np.where(keep, x, 0.0)",
+        expected={"unit04_dropout": 1.25},
+        message="inverted dropout keeps the expected value of every entry",
+    ),
+    Mutant(
+        # Keeps each entry with probability rate: indistinguishable at rate 0.5, the only
+        # rate the public check uses.
+        name="dropout_keeps_with_probability_rate",
+        cell="unit04_dropout_impl",
+        find="keep = np.random.default_rng(seed).random(x.shape) >= rate",
+        replace="keep = np.random.default_rng(seed).random(x.shape) < rate",
+        expected={"unit04_dropout": 0.75},
+        message="dropout(x, 0.1, training=True) on 200000 entries",
+    ),
+    Mutant(
+        name="dropout_in_float32",
+        cell="unit04_dropout_impl",
+        find="x = np.asarray(x, dtype=np.float64)",
+        replace="x = np.asarray(x, dtype=np.float32)",
+        expected={"unit04_dropout": 1.5},
+        message="dropout(x, 0.3, training=False) on a float64 (7, 9) input",
+    ),
+    Mutant(
+        name="dropout_ignores_seed",
+        cell="unit04_dropout_impl",
+        find="keep = np.random.default_rng(seed)",
+        replace="keep = np.random.default_rng()",
+        expected={"unit04_dropout": 1.75},
+        message="twice gave different masks",
+    ),
+    # --- batch norm forward (2 points: 3 training outputs, 2 moving stats, inference) ----
+    Mutant(
+        # The unbiased variance: within 1% of the public check's std for n = 64. The cache
+        # carries it into the backward pass.
+        name="batchnorm_unbiased_variance",
+        cell="unit04_batchnorm_forward_impl",
+        find="mean, var = x.mean(axis=0), x.var(axis=0)",
+        replace="mean, var = x.mean(axis=0), x.var(axis=0, ddof=1)",
+        expected={"unit04_batchnorm_forward": 0.3333, "unit04_batchnorm_backward": 0.6},
+        message="BatchNormalization",
+    ),
+    Mutant(
+        name="batchnorm_momentum_swapped",
+        cell="unit04_batchnorm_forward_impl",
+        find=(
+            "moving_mean = momentum * moving_mean + (1.0 - momentum) * mean\n"
+            "        moving_var = momentum * moving_var + (1.0 - momentum) * var"
+        ),
+        replace=(
+            "moving_mean = (1.0 - momentum) * moving_mean + momentum * mean\n"
+            "        moving_var = (1.0 - momentum) * moving_var + momentum * var"
+        ),
+        expected={"unit04_batchnorm_forward": 1.3333},
+        message="new moving mean (n=8, d=3, momentum=0.9",
+    ),
+    Mutant(
+        name="batchnorm_inference_uses_batch_statistics",
+        cell="unit04_batchnorm_forward_impl",
+        find="    else:\n        mean, var = moving_mean, moving_var\n",
+        replace="",
+        expected={"unit04_batchnorm_forward": 1.6667},
+        message="inference normalises with the moving statistics",
+    ),
+    # --- batch norm backward (3 points: no autodiff, three tape comparisons, finite diffs)
+    Mutant(
+        # Keeps the batch-mean correction only: the columns of dx still sum to 0, as the
+        # public check asks.
+        name="batchnorm_dx_missing_variance_term",
+        cell="unit04_batchnorm_backward_impl",
+        find="dx = inv_std * (dx_hat - dx_hat.mean(axis=0) - x_hat * (dx_hat * x_hat).mean(axis=0))",
+        replace="dx = inv_std * (dx_hat - dx_hat.mean(axis=0))",
+        expected={"unit04_batchnorm_backward": 0.6},
+        message="dx (n=16, d=4, epsilon=0.001), vs tf.GradientTape",
+    ),
+    Mutant(
+        name="batchnorm_backward_by_gradient_tape",
+        cell="unit04_batchnorm_backward_impl",
+        find=_BN_BACKWARD_BY_HAND,
+        replace=_BN_BACKWARD_BY_TAPE,
+        expected={"unit04_batchnorm_backward": 2.4},
+        message="uses GradientTape, which is not allowed here",
+    ),
+    # --- MNIST-1D MLP (3 points: beyond linear 1, baseline 2) ----------------------------
+    Mutant(
+        name="mnist1d_trained_briefly",
+        cell="unit04_mnist1d_mlp_impl",
+        find="mlp_history = train_mnist1d_mlp(mlp_model, x_train, y_train, epochs=40)",
+        replace="mlp_history = train_mnist1d_mlp(mlp_model, x_train, y_train, epochs=4)",
+        expected={"unit04_mnist1d_mlp": 1.0},
+        message="mlp_model test accuracy on the 1000 MNIST-1D test sequences (the published",
+    ),
+    Mutant(
+        # Without a nonlinearity the stacked Dense layers are one affine map.
+        name="mnist1d_no_activation",
+        cell="unit04_mnist1d_mlp_impl",
+        find='activation="relu"',
+        replace='activation="linear"',
+        expected={"unit04_mnist1d_mlp": 0.0},
+        message="(a linear model reaches about 0.32)",
+    ),
+]
+
+DEMO = {"planted_bug": "missing_activation_derivative", "weak_model": "mnist1d_trained_briefly"}

@@ -1,0 +1,134 @@
+"""What unit03's checks share: the test problems, Keras reference runs, class-source checks.
+
+The problems come from :mod:`course_lib.problems`, which the notebook imports too: from
+the same plain dictionaries the checks send to the notebook, a student's optimizer and
+Keras' see bit-identical gradients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from autograder.contract.kit import float64, rng
+from autograder.contract.scratch import assert_written_from_scratch
+from autograder.contract.submission import Submission
+from course_lib.problems import describe, make_problem, rotated_quadratic
+from course_lib.testing import assert_close
+
+# keras.optimizers classes: a from-scratch optimizer may not use (or inherit) any of them.
+KERAS_OPTIMIZER_NAMES = frozenset(
+    {"SGD", "RMSprop", "Adam", "AdamW", "Adamax", "Nadam", "Adagrad", "Adadelta",
+     "Adafactor", "Ftrl", "Lion", "Lamb", "Muon", "LossScaleOptimizer"}
+)  # fmt: skip
+
+# Trajectories agree to rounding when the hyperparameters are exact in float32 (Keras casts
+# some of them through float32); a wrong rule is off by far more within a few steps.
+TRAJECTORY_RTOL, TRAJECTORY_ATOL = 1e-9, 1e-12
+STEPS = 100
+
+
+def quadratic_spec(seed: int, eigenvalues: Iterable[float]) -> dict:
+    """A quadratic problem with a random rotation of the given Hessian spectrum."""
+    return rotated_quadratic(rng(seed), eigenvalues)
+
+
+def numpy_problem(spec: dict) -> tuple[Callable, Callable]:
+    """``(f, grad)`` in NumPy, for SciPy and for the line-search reference."""
+    problem = make_problem(spec)
+    return problem.f, problem.grad
+
+
+def keras_trajectory(
+    make_optimizer: Callable, spec: dict, x0: np.ndarray, steps: int
+) -> np.ndarray:
+    """Every iterate of a Keras optimizer from ``x0``, in float64."""
+    from course_lib.optimizers import trajectory
+
+    with float64():
+        return trajectory(
+            make_optimizer(), make_problem(spec).f_ops, np.asarray(x0, np.float64), steps
+        )
+
+
+def assert_matches_keras(
+    submission: Submission,
+    class_name: str,
+    hyperparameters: dict,
+    keras_name: str,
+    make_keras: Callable,
+    spec: dict,
+    x0: np.ndarray,
+    steps: int = STEPS,
+) -> None:
+    """The student's class and the Keras optimizer visit the same points for ``steps``.
+
+    A class that is not written from scratch earns nothing for matching Keras: it fails
+    here too (and in its own source check).
+    """
+    assert_from_scratch(submission, class_name)
+    expected = keras_trajectory(make_keras, spec, x0, steps)
+    if not np.all(np.isfinite(expected)):
+        raise RuntimeError(f"check inputs diverge for {keras_name} on {describe(spec)}")
+    got = np.asarray(
+        submission.call("run_optimizer", class_name, hyperparameters, spec, x0, steps),
+        dtype=np.float64,
+    )
+    label = f"{class_name}({_kwargs(hyperparameters)}) vs {keras_name} on {describe(spec)}"
+    if got.shape == expected.shape:
+        close = np.isclose(got, expected, rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL)
+        bad_rows = np.flatnonzero(~close.all(axis=1))
+        if bad_rows.size:
+            label += f", first differing iterate: step {bad_rows[0]} of {steps} (index (step, coordinate))"
+    assert_close(got, expected, rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL, name=label)
+
+
+def _kwargs(values: dict) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in values.items())
+
+
+def assert_from_scratch(submission: Submission, class_name: str) -> None:
+    """``class_name`` subclasses ScratchOptimizer and never names a Keras optimizer."""
+    assert_written_from_scratch(
+        submission,
+        class_name,
+        base="ScratchOptimizer",
+        forbidden=KERAS_OPTIMIZER_NAMES,
+        why="write the update rule yourself; Keras' optimizers are what the checks compare it with",
+    )
+
+
+# The optimizer checks' problems: two rotated quadratics (one ill-conditioned, one with a
+# flat direction) and a 3-D Rosenbrock valley, each with its own start.
+ILL_QUADRATIC = quadratic_spec(3301, [0.5, 1.0, 4.0, 12.0])
+FLAT_QUADRATIC = quadratic_spec(3302, [0.05, 0.3, 2.0])
+ROSENBROCK = {"name": "rosenbrock", "scale": 10.0}
+STARTS = {
+    "ill_quadratic": rng(3303).normal(size=4),
+    "flat_quadratic": rng(3304).normal(scale=2.0, size=3),
+    "rosenbrock": np.array([-0.8, 0.6, 0.2]),
+}
+PROBLEMS = {
+    "ill_quadratic": ILL_QUADRATIC,
+    "flat_quadratic": FLAT_QUADRATIC,
+    "rosenbrock": ROSENBROCK,
+}
+
+
+def optimizer_cases(class_name: str, keras_name: str, make_keras: Callable, hyper: dict) -> dict:
+    """id -> (class, hyperparameters, Keras name, factory, problem, start), one per problem.
+
+    ``hyper`` maps each problem name to the hyperparameters used on it.
+    """
+    return {
+        f"{class_name}-{problem}": (
+            class_name,
+            hyper[problem],
+            keras_name,
+            make_keras,
+            PROBLEMS[problem],
+            STARTS[problem],
+        )
+        for problem in PROBLEMS
+    }

@@ -1,0 +1,86 @@
+"""Helpers that hidden checks share: float64 oracles, seeded inputs, source inspection."""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import textwrap
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from autograder.contract.submission import Submission
+from course_lib.testing import CheckFailure
+
+# Names whose use means "autodiff did the work": forbidden in manual-backprop cells.
+# Plain words such as "grad" or "gradient" are left out: students name variables so.
+AUTODIFF_NAMES = frozenset(
+    {"GradientTape", "jacobian", "batch_jacobian", "value_and_grad", "vjp", "jvp",
+     "autodiff", "ForwardAccumulator"}
+)  # fmt: skip
+
+
+@contextlib.contextmanager
+def float64() -> Iterator[None]:
+    """Run Keras in float64 inside the block (Keras 3 losses compute in floatx)."""
+    import keras
+
+    # Keras fixes its global dtype policy from floatx the first time a layer is built, so
+    # set_floatx alone would not reach new layers; set the policy too.
+    saved_floatx, saved_policy = keras.config.floatx(), keras.config.dtype_policy()
+    keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(saved_floatx)
+        keras.config.set_dtype_policy(saved_policy)
+
+
+def rng(seed: int) -> np.random.Generator:
+    """A generator for check inputs; each check names its own seed so inputs are fixed."""
+    return np.random.default_rng(seed)
+
+
+def names_used(source: str) -> set[str]:
+    """Every identifier and attribute name that appears in ``source``."""
+    tree = ast.parse(textwrap.dedent(source))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update(alias.name.split(".")[-1] for alias in node.names)
+    return found
+
+
+def assert_no_forbidden_names(
+    submission: Submission, function: str, forbidden: Iterable[str], *, why: str
+) -> None:
+    """Fail if ``function`` or any notebook function it uses mentions a forbidden name.
+
+    The student's own helpers (top-level definitions in the notebook file) are followed:
+    one level of indirection is a common way to hide a GradientTape. Library functions are
+    not followed.
+    """
+    forbidden = set(forbidden)
+    source = submission.source(function)
+    if source is None:
+        raise CheckFailure(f"could not read the source of {function}; is it a plain function?")
+    seen = {function}
+    queue = [(function, source)]
+    while queue:
+        name, text = queue.pop()
+        used = names_used(text)
+        hits = sorted(used & forbidden)
+        if hits:
+            raise CheckFailure(f"{name} uses {', '.join(hits)}, which is not allowed here: {why}")
+        for helper in sorted(used - seen):
+            helper_source = submission.source(helper) if submission.defines(helper) else None
+            if helper_source is not None:
+                seen.add(helper)
+                queue.append((helper, helper_source))

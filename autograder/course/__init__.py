@@ -1,0 +1,1 @@
+"""nbgrader glue: course folders from nbgrader's config, gradebook, release, visibility."""

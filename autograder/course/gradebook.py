@@ -1,0 +1,85 @@
+"""Record an isolated grade in nbgrader's gradebook, as ``nbgrader autograde`` would.
+
+Scores go in by grade_id with partial credit, and the executed notebook goes to
+autograded/, so ``nbgrader generate_feedback``, ``export`` and formgrader work unchanged.
+Only the grader's own process calls this; one writer at a time keeps SQLite consistent.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+from nbformat.notebooknode import NotebookNode
+from nbgrader import utils
+from nbgrader.api import Gradebook
+
+from autograder.contract import notebook as notebooks
+
+
+def db_url(course_root: Path) -> str:
+    return f"sqlite:///{Path(course_root).resolve() / 'gradebook.db'}"
+
+
+def record(
+    course_root: Path,
+    *,
+    assignment: str,
+    student: str,
+    result: dict,
+    executed: NotebookNode | None,
+    timestamp: datetime | None = None,
+) -> None:
+    """Store ``result`` (``NotebookGrade.to_dict()``) for ``student`` in the gradebook.
+
+    Autograded code cells get the isolated score; markdown answers are left for manual
+    grading (zero if unchanged from the release, as nbgrader does). A manual score a
+    grader already gave is never overwritten.
+
+    Raises:
+        nbgrader.api.MissingEntry: if the assignment was never released in this course.
+    """
+    course_root = Path(course_root)
+    notebook_id = Path(result["notebook"]).stem
+    scores = {cell["grade_id"]: cell["score"] for cell in result["cells"]}
+    cells = notebooks.cells_by_grade_id(executed) if executed is not None else {}
+    with warnings.catch_warnings(), Gradebook(db_url(course_root)) as gradebook:
+        # nbgrader's own submission bookkeeping trips SQLAlchemy autoflush warnings (it
+        # does under `nbgrader autograde` too); they are noise, not a problem with the data.
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        gradebook.find_assignment(assignment)
+        gradebook.update_or_create_student(student)
+        extra = {"timestamp": timestamp} if timestamp else {}
+        submission = gradebook.update_or_create_submission(assignment, student, **extra)
+        for nb in submission.notebooks:
+            if nb.name != notebook_id:
+                continue
+            for grade in nb.grades:
+                if grade.name in scores:
+                    grade.auto_score = scores[grade.name]
+                elif grade.name in cells:  # a manual answer: nbgrader's own rule
+                    grade.auto_score, _ = utils.determine_grade(cells[grade.name])
+                else:
+                    grade.auto_score = 0.0
+                grade.needs_manual_grade = (
+                    grade.manual_score is not None or grade.auto_score is None
+                )
+            for comment in nb.comments:
+                cell = cells.get(comment.name)
+                unchanged = cell is not None and cell.metadata.nbgrader.get(
+                    "checksum"
+                ) == utils.compute_checksum(cell)
+                comment.auto_comment = "No response." if unchanged or cell is None else None
+        gradebook.db.commit()
+    if executed is not None:
+        target = course_root / "autograded" / student / assignment / f"{notebook_id}.ipynb"
+        notebooks.write(_clean(executed), target)
+
+
+def _clean(nb: NotebookNode) -> NotebookNode:
+    # Feedback rendering expects nbformat-valid notebooks; drop kernel-specific junk.
+    nb = nbformat.from_dict(nb)
+    nbformat.validator.normalize(nb)
+    return nb

@@ -1,0 +1,1 @@
+"""The isolated grading engine: sandbox, kernel session, bridge, notebook restore, batch."""

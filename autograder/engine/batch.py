@@ -1,0 +1,255 @@
+"""``medl grade``: grade every submission of an assignment, in parallel, resumably.
+
+Each submission is graded by :func:`autograder.engine.isolated.grade_notebook` in a worker
+process; its reports go to ``medl-results/ASSIGNMENT/STUDENT/`` (results.json written
+last, atomically), and the main process alone records scores in the gradebook. A crash,
+timeout or out-of-memory costs that one submission, never the batch.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from autograder.contract.runner import CHECKS_ROOT
+from autograder.engine.sandbox import Limits
+from autograder.reports import files as reports
+
+RESULTS_ROOT = "medl-results"
+EXECUTED = "executed.ipynb"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How to grade a batch; see ``medl grade --help`` for each option."""
+
+    workers: int = 1
+    limits: Limits = field(default_factory=Limits)
+    device: str = "cpu"
+    shard: tuple[int, int] = (1, 1)
+    resume: bool = False
+    students: tuple[str, ...] = ()
+    show_details: bool = True
+    isolation: str = "auto"
+    checks_root: Path = CHECKS_ROOT
+
+
+@dataclass(frozen=True)
+class Job:
+    """One submission to grade; plain data so it can cross to a worker process."""
+
+    course_root: Path
+    assignment: str
+    student: str
+    notebook: Path
+    source: Path
+    out_dir: Path
+    limits: Limits
+    device: str
+    show_details: bool
+    isolation: str
+    checks_root: Path
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"2/4"`` → (2, 4): this is shard 2 of 4 (1-based)."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise ValueError(f"shard must look like I/N, e.g. 2/4; got {text!r}") from None
+    if not 1 <= index <= count:
+        raise ValueError(f"shard index must be between 1 and N; got {text!r}")
+    return index, count
+
+
+def in_shard(students: list[str], shard: tuple[int, int]) -> list[str]:
+    """Round-robin over the sorted ids, so shards are disjoint, covering and balanced."""
+    index, count = shard
+    return [s for i, s in enumerate(sorted(students)) if i % count == index - 1]
+
+
+def results_dir(course_root: Path, assignment: str, student: str) -> Path:
+    return Path(course_root) / RESULTS_ROOT / assignment / student
+
+
+def plan_jobs(course_root: Path, assignment: str, options: BatchOptions) -> list[Job]:
+    """One job per submitted student (in this shard, not yet done if resuming).
+
+    Raises:
+        FileNotFoundError: if the assignment has no source notebook or no submissions.
+        ValueError: if ``options.students`` names a student who submitted nothing.
+    """
+    course_root = Path(course_root).resolve()
+    source_dir = course_root / "solutions" / assignment
+    sources = sorted(source_dir.glob("*.ipynb"))
+    if not sources:
+        raise FileNotFoundError(f"no source notebook in {source_dir}")
+    submitted_root = course_root / "submitted"
+    found = sorted(p.parent.name for p in submitted_root.glob(f"*/{assignment}"))
+    if options.students:
+        unknown = sorted(set(options.students) - set(found))
+        if unknown:
+            raise ValueError(f"no submission of {assignment} from: {', '.join(unknown)}")
+        found = sorted(options.students)
+    if not found:
+        raise FileNotFoundError(f"nobody submitted {assignment} in {submitted_root}")
+    threads = max(1, (os.cpu_count() or 1) // max(1, options.workers))
+    limits = options.limits if options.limits.threads else replace(options.limits, threads=threads)
+    jobs = []
+    for student in in_shard(found, options.shard):
+        out = results_dir(course_root, assignment, student)
+        if options.resume and reports.read_result(out) is not None:
+            continue
+        for source in sources:  # one notebook per assignment in this course, but be general
+            jobs.append(Job(course_root, assignment, student,
+                            submitted_root / student / assignment / source.name, source, out,
+                            limits, options.device, options.show_details, options.isolation,
+                            options.checks_root))  # fmt: skip
+    return jobs
+
+
+def _hidden_paths(course_root: Path) -> tuple[Path, ...]:
+    # Everything in the course a student must not see: other students' work, the
+    # gradebook, results, feedback and the instructor's sources.
+    names = ("gradebook.db", RESULTS_ROOT, "autograded", "feedback", "solutions", "source",
+             "submitted")  # fmt: skip
+    return tuple(course_root / name for name in names)
+
+
+def grade_job(job: Job) -> dict:
+    """Grade one submission and write its reports; runs in a worker process."""
+    from autograder.engine.isolated import grade_notebook
+
+    try:
+        grade = grade_notebook(job.notebook, source=job.source, limits=job.limits,
+                               device=job.device, show_details=job.show_details,
+                               hidden=_hidden_paths(job.course_root), isolation=job.isolation,
+                               checks_root=job.checks_root)  # fmt: skip
+        result = grade.to_dict()
+        if grade.executed is not None:
+            from autograder.contract import notebook as notebooks
+
+            notebooks.write(grade.executed, job.out_dir / EXECUTED)
+    except Exception as exc:  # the grader's own failure: still one zero, not a dead batch
+        result = failed_result(job, f"grader error: {type(exc).__name__}: {exc}")
+    result["student"] = job.student
+    reports.write_all(result, job.out_dir, show_details=job.show_details)
+    return result
+
+
+def failed_result(job: Job, reason: str) -> dict:
+    """A zero for every graded cell of ``job``'s source, with ``reason``."""
+    from autograder.contract import notebook as notebooks
+
+    source = notebooks.read(job.source)
+    code = notebooks.cells_by_grade_id(source)
+    cells = [{"grade_id": gid, "points": pts, "checks": [], "error": reason, "score": 0.0}
+             for gid, pts in notebooks.graded_cells(source).items()
+             if code[gid].cell_type == "code"]  # fmt: skip
+    return {"assignment": job.assignment, "notebook": str(job.notebook), "status": "error",
+            "reason": reason, "score": 0.0, "max_score": sum(c["points"] for c in cells),
+            "seconds": 0.0, "protections": {}, "integrity": [], "notes": [], "cells": cells,
+            "student": job.student}  # fmt: skip
+
+
+def record_result(course_root: Path, assignment: str, student: str, out_dir: Path) -> dict:
+    """Put a finished submission's results.json into the gradebook (and autograded/)."""
+    # Imported here, not at the top: grading workers import this module too, and never
+    # touch the gradebook; nbgrader's import costs each of them ~1.6 CPU s.
+    from nbgrader.utils import parse_utc
+
+    from autograder.contract import notebook as notebooks
+    from autograder.course import gradebook as gradebook_sync
+
+    result = reports.read_result(out_dir)
+    if result is None:
+        raise FileNotFoundError(f"no readable {reports.RESULTS} in {out_dir}")
+    executed_path = Path(out_dir) / EXECUTED
+    executed = notebooks.read(executed_path) if executed_path.is_file() else None
+    stamp = Path(course_root) / "submitted" / student / assignment / "timestamp.txt"
+    timestamp = parse_utc(stamp.read_text().strip()) if stamp.is_file() else None
+    gradebook_sync.record(course_root, assignment=assignment, student=student, result=result,
+                          executed=executed, timestamp=timestamp)  # fmt: skip
+    return result
+
+
+def _worker_init(threads: int) -> None:
+    # Before TensorFlow is imported in this worker: its oracles share the cores fairly.
+    for name in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS"):
+        os.environ[name] = str(threads)
+    os.environ["TF_NUM_INTEROP_THREADS"] = "1"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def grade_batch(
+    course_root: Path,
+    assignment: str,
+    options: BatchOptions,
+    *,
+    on_done: Callable[[dict], None] | None = None,
+) -> list[dict]:
+    """Grade the submissions ``options`` selects; record each in the gradebook as it ends.
+
+    Args:
+        on_done: called in the main process after each submission (progress bars).
+
+    Returns:
+        The results (``NotebookGrade.to_dict()`` plus ``student``), in completion order.
+    """
+    course_root = Path(course_root).resolve()
+    jobs = plan_jobs(course_root, assignment, options)
+    done: list[dict] = []
+
+    def finish(job: Job, result: dict) -> None:
+        if result.get("status") == "error" and reports.read_result(job.out_dir) is None:
+            reports.write_all(result, job.out_dir, show_details=job.show_details)
+        record_result(course_root, assignment, job.student, job.out_dir)
+        done.append(result)
+        if on_done:
+            on_done(result)
+
+    if options.workers <= 1:
+        for job in jobs:
+            finish(job, grade_job(job))
+        return done
+    context = multiprocessing.get_context("spawn")
+    pending = list(jobs)
+    while pending:  # a worker that dies breaks the pool: rebuild it for the rest
+        with cf.ProcessPoolExecutor(options.workers, mp_context=context, initializer=_worker_init,
+                                    initargs=(jobs[0].limits.threads or 1,)) as pool:  # fmt: skip
+            futures = {pool.submit(grade_job, job): job for job in pending}
+            pending = []
+            for future in cf.as_completed(futures):
+                job = futures[future]
+                try:
+                    finish(job, future.result())
+                except cf.process.BrokenProcessPool:
+                    pending.append(job)
+                except Exception as exc:
+                    finish(job, failed_result(job, f"grader worker failed: {exc}"))
+        if pending and len(pending) == len(futures):  # no progress: give up on them, loudly
+            for job in pending:
+                finish(job, failed_result(job, "grader worker process died"))
+            pending = []
+    return done
+
+
+def merge(course_root: Path, assignment: str, result_roots: list[Path]) -> list[dict]:
+    """Record every shard's results (``ROOT/STUDENT/results.json``) in this gradebook.
+
+    Raises:
+        ValueError: if two shards graded the same student (overlapping shards).
+    """
+    seen: dict[str, Path] = {}
+    for root in result_roots:
+        for out_dir in sorted(p.parent for p in Path(root).glob(f"*/{reports.RESULTS}")):
+            if out_dir.name in seen:
+                raise ValueError(
+                    f"{out_dir.name} appears in both {seen[out_dir.name]} and {out_dir}"
+                )
+            seen[out_dir.name] = out_dir
+    return [record_result(course_root, assignment, s, d) for s, d in sorted(seen.items())]

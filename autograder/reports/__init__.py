@@ -1,0 +1,1 @@
+"""What grading leaves behind: results.json, JUnit, Markdown, and the terminal tables."""
