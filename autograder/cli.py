@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -11,15 +12,18 @@ from rich.console import Console
 
 # The grader imports TensorFlow for its oracles; its start-up chatter is not for users.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# nbgrader's gradebook runs `alembic` by name: from an unactivated virtualenv it must still
+# be this environment's.
+os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 app = typer.Typer(help="medl: course kit and autograder for Mathematical Engineering of DL.")
 console = Console()
-errors = Console(stderr=True, highlight=False)
 
 
 def _fail(message: str) -> NoReturn:
     """A user's mistake: one line on stderr saying what is wrong and what to do, exit 2."""
-    errors.print(f"[red]error:[/red] {message}")
+    # A console per message: it writes to whatever sys.stderr is now (tests swap it).
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[red]error:[/red] {message}")
     raise typer.Exit(2)
 
 
@@ -28,24 +32,38 @@ def release(
     units: Annotated[list[str], typer.Argument(help="unit ids, e.g. unit01 unit02")],
 ) -> None:
     """Regenerate assignments/UNIT from solutions/UNIT with nbgrader."""
+    from autograder.course.directory import units as known_units
     from autograder.course.release import release as release_unit
 
+    _require_units(units, known_units())
     for unit in units:
         path = release_unit(unit)
         console.print(f"{unit}: released to {path}")
 
 
+def _require_units(asked: list[str] | tuple[str, ...], known: list[str]) -> None:
+    unknown = [unit for unit in asked if unit not in known]
+    if unknown:
+        _fail(f"no source notebook for {', '.join(unknown)}; the units are {', '.join(known)}")
+
+
 @app.command()
 def demo(
     out: Annotated[Path | None, typer.Option(help="course directory to create")] = None,
-    units: Annotated[str, typer.Option(help="comma-separated unit ids")] = "unit01,unit02",
+    units: Annotated[
+        str | None, typer.Option(help="comma-separated unit ids [default: every built unit]")
+    ] = None,
 ) -> None:
     """Release units, grade sample submissions with nbgrader, print the grade table."""
     from autograder.authoring.demo import run_demo
+    from autograder.course.directory import units as known_units
 
-    run_demo(
-        out_dir=out, units=tuple(u.strip() for u in units.split(",") if u.strip()), console=console
-    )
+    known = known_units()
+    chosen = tuple(u.strip() for u in units.split(",") if u.strip()) if units else tuple(known)
+    _require_units(chosen, known)
+    if out is not None and out.exists() and any(out.iterdir()):
+        _fail(f"--out {out} exists and is not empty; pick a new folder (nothing is overwritten)")
+    run_demo(out_dir=out, units=chosen, console=console)
 
 
 @app.command("student-dist")
@@ -74,7 +92,10 @@ def grade(
     course_dir: Annotated[Path, typer.Argument(help="the nbgrader course directory")],
     assignment: Annotated[str, typer.Argument(help="assignment id, e.g. unit02")],
     student: Annotated[list[str] | None, typer.Option(help="grade only these students")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="submissions graded in parallel")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="submissions graded in parallel [default: usable cores]"),
+    ] = None,
     timeout: Annotated[float | None, typer.Option(help="seconds per cell")] = None,
     memory: Annotated[int | None, typer.Option(help="MB of memory per kernel")] = None,
     device: Annotated[str, typer.Option(help="auto, cpu or gpu")] = "auto",
@@ -84,16 +105,23 @@ def grade(
     """Grade every submission in sandboxed kernels; scores go to the gradebook."""
     from rich.progress import Progress
 
-    from autograder.course.visibility import configured_policy, details_visible
+    from autograder.course.folders import CourseError, course_folders
+    from autograder.course.gradebook import assert_released
+    from autograder.course.visibility import details_visible
     from autograder.engine.batch import BatchOptions, grade_batch, parse_shard, plan_jobs
 
     if device not in ("auto", "cpu", "gpu"):
-        raise typer.BadParameter(f"device must be auto, cpu or gpu; got {device!r}")
-    show = details_visible(configured_policy(course_dir), duedate=_duedate(course_dir, assignment))
-    options = BatchOptions(workers=workers, limits=_limits(timeout, memory), device=device,
-                           shard=parse_shard(shard), resume=resume, students=tuple(student or ()),
-                           show_details=show)  # fmt: skip
-    total = len(plan_jobs(course_dir, assignment, options))
+        _fail(f"--device must be auto, cpu or gpu; got {device!r}")
+    try:
+        folders = course_folders(course_dir)
+        assert_released(folders, assignment)
+        show = details_visible(folders.details, duedate=_duedate(folders, assignment))
+        options = BatchOptions(workers=workers or usable_cores(), limits=_limits(timeout, memory),
+                               device=device, shard=parse_shard(shard), resume=resume,
+                               students=tuple(student or ()), show_details=show)  # fmt: skip
+        total = len(plan_jobs(folders, assignment, options))
+    except (CourseError, ValueError) as exc:
+        _fail(str(exc))
     with Progress(console=console) as progress:
         task = progress.add_task(f"grading {assignment}", total=total)
 
@@ -104,20 +132,24 @@ def grade(
             )
             progress.advance(task)
 
-        results = grade_batch(course_dir, assignment, options, on_done=advance)
+        results = grade_batch(folders, assignment, options, on_done=advance)
     console.print(
-        f"graded {len(results)} submissions; reports in {course_dir}/medl-results/{assignment}/"
+        f"graded {len(results)} submissions; reports in {folders.root}/medl-results/{assignment}/"
     )
 
 
-def _duedate(course_dir: Path, assignment: str):
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _duedate(folders, assignment: str):
     from nbgrader.api import Gradebook, MissingEntry
 
-    from autograder.course.gradebook import db_url
-
-    if not (course_dir / "gradebook.db").is_file():
-        return None
-    with Gradebook(db_url(course_dir)) as gradebook:
+    with Gradebook(folders.db_url) as gradebook:
         try:
             return gradebook.find_assignment(assignment).duedate
         except MissingEntry:
@@ -133,17 +165,25 @@ def grade_notebook_command(
     memory: Annotated[int | None, typer.Option(help="MB of memory for the kernel")] = None,
     device: Annotated[str, typer.Option(help="auto, cpu or gpu")] = "auto",
     details: Annotated[str, typer.Option(help="show, hide or after_due")] = "show",
+    course_dir: Annotated[
+        Path | None, typer.Option("--course", help="course directory [default: this repository]")
+    ] = None,
 ) -> None:
     """Grade one notebook (the CI mode): writes results.json, junit.xml, summary.md."""
     from autograder.course.directory import repo_root
+    from autograder.course.folders import CourseError, course_folders
     from autograder.course.visibility import details_visible
     from autograder.engine.isolated import grade_notebook
     from autograder.reports import files as reports
 
-    source = repo_root() / "solutions" / assignment / f"{assignment}.ipynb"
-    if not source.is_file():
-        raise typer.BadParameter(f"no source notebook for assignment {assignment!r} at {source}")
-    show = details_visible(details, duedate=None)
+    if not path.is_file():
+        _fail(f"no notebook at {path}")
+    try:
+        course = course_folders(course_dir or repo_root())
+        source = course.source_notebooks(assignment)[0]
+        show = details_visible(details, duedate=None)
+    except (CourseError, FileNotFoundError, ValueError) as exc:
+        _fail(str(exc))
     result = grade_notebook(path, source=source, limits=_limits(timeout, memory), device=device,
                             show_details=show)  # fmt: skip
     written = reports.write_all(result.to_dict(), out, show_details=show)
@@ -162,12 +202,22 @@ def merge(
     ],
 ) -> None:
     """Merge shard results into the gradebook (then nbgrader export / generate_feedback)."""
+    from autograder.course.folders import CourseError, course_folders
+    from autograder.course.gradebook import assert_released
     from autograder.engine.batch import merge as merge_results
 
-    merged = merge_results(course_dir, assignment, results)
+    missing = [str(p) for p in results if not p.is_dir()]
+    if missing:
+        _fail(f"no shard results folder at {', '.join(missing)}")
+    try:
+        folders = course_folders(course_dir)
+        assert_released(folders, assignment)
+        merged = merge_results(folders, assignment, results)
+    except (CourseError, ValueError) as exc:
+        _fail(str(exc))
     for result in merged:
         console.print(f"{result['student']}: {result['score']:g} / {result['max_score']:g}")
-    console.print(f"merged {len(merged)} submissions into {course_dir}/gradebook.db")
+    console.print(f"merged {len(merged)} submissions into {folders.db_url}")
 
 
 @app.command()
@@ -183,7 +233,6 @@ def bench(
 ) -> None:
     """Run the benchmark suite (a checkout's bench/): grading cost, batch, training, quality."""
     import subprocess
-    import sys
 
     from autograder.course.directory import repo_root
 

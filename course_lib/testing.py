@@ -2,12 +2,18 @@
 
 Every failure raises :class:`CheckFailure` (an ``AssertionError``) whose message says what
 differs and where: shapes, the worst entry, expected against got, and the norm-based
-relative error. A bare ``AssertionError`` tells a student nothing.
+relative error. A bare ``AssertionError`` tells a student nothing. In a notebook, a
+``with public_checks():`` block runs every public check and reports each failure instead of
+stopping at the first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import contextvars
+import functools
+import traceback
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -18,6 +24,103 @@ _TINY = 1e-300
 
 class CheckFailure(AssertionError):
     """A check found a difference; the message is written for the student."""
+
+
+# --- public checks in a notebook: every one runs, none stops the others ---------------
+
+
+class _Tally:
+    """What the public checks of one ``public_checks`` block found."""
+
+    def __init__(self) -> None:
+        self.run = 0
+        self.failures: list[str] = []
+
+
+# The tally of the `public_checks` block running now; None outside one.
+_PUBLIC: contextvars.ContextVar[_Tally | None] = contextvars.ContextVar(
+    "course_lib_public_checks", default=None
+)
+
+
+def _public(check: Callable) -> Callable:
+    """Inside a :class:`public_checks` block, a failure is printed and counted, not raised."""
+
+    @functools.wraps(check)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        tally = _PUBLIC.get()
+        if tally is None:
+            return check(*args, **kwargs)
+        tally.run += 1
+        try:
+            return check(*args, **kwargs)
+        except CheckFailure as exc:
+            tally.failures.append(str(exc))
+            print(f"FAIL  {exc}")
+            return None
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def strict_checks() -> Iterator[None]:
+    """Inside the block every check raises again, even within a ``public_checks`` block.
+
+    Hidden checks run so: a failure must fail the check, whatever the cell around it does.
+    """
+    token = _PUBLIC.set(None)
+    try:
+        yield
+    finally:
+        _PUBLIC.reset(token)
+
+
+class public_checks:  # noqa: N801 - reads as a statement: `with public_checks():`
+    """Run a cell's public checks so that each one reports and none stops the others.
+
+    Inside the block a failing ``assert_*`` check of this module prints ``FAIL`` with its
+    message, and the block goes on: a student sees every public check's verdict at once.
+    If the student's code raises (``NotImplementedError``, a bug), the block stops there
+    and says where. The cell itself never fails, so its hidden checks (when it is graded)
+    still run, and each check, public or hidden, costs only what it checks.
+
+    Args:
+        note: printed after the summary, e.g. what the hidden checks measure.
+    """
+
+    def __init__(self, note: str = ""):
+        self.note = note
+        self.tally = _Tally()
+        self._token: contextvars.Token | None = None
+
+    def __enter__(self) -> public_checks:
+        self._token = _PUBLIC.set(self.tally)
+        return self
+
+    def __exit__(self, kind, error, trace) -> bool:
+        _PUBLIC.reset(self._token)
+        stopped = isinstance(error, Exception)
+        if stopped:
+            # The first frame is the cell's own line; the student's code comes after it.
+            frames = [f for f in traceback.extract_tb(trace)[1:] if f.line][-2:]
+            if isinstance(error, NotImplementedError) and frames:
+                print(f"STOP  {frames[-1].name} is not implemented yet (it raises "
+                      "NotImplementedError)")  # fmt: skip
+            else:
+                where = "".join(f"\n      line {f.lineno} in {f.name}: {f.line}" for f in frames)
+                print(f"STOP  {type(error).__name__}: {error}{where}")
+        failed = len(self.tally.failures)
+        if failed or stopped:
+            stop = "; the rest did not run" if stopped else ""
+            print(
+                f"public checks: {failed} of {self.tally.run} failed{stop}; the hidden checks "
+                "still run and count"
+            )
+        else:
+            print(f"public checks: all {self.tally.run} passed")
+        if self.note:
+            print(self.note)
+        return stopped
 
 
 def as_array(value: Any, *, name: str = "value") -> np.ndarray:
@@ -114,6 +217,7 @@ def describe_difference(actual: np.ndarray, expected: np.ndarray, *, name: str) 
     return "\n".join(lines)
 
 
+@_public
 def assert_close(
     actual: Any,
     expected: Any,
@@ -146,6 +250,7 @@ def assert_close(
     raise CheckFailure(message)
 
 
+@_public
 def assert_gradient_close(
     actual: Any, expected: Any, *, tol: float = 1e-7, name: str = "gradient"
 ) -> None:
@@ -161,6 +266,7 @@ def assert_gradient_close(
         raise CheckFailure(message)
 
 
+@_public
 def assert_shape(actual: Any, shape: tuple[int | None, ...], *, name: str = "value") -> None:
     """Check an array's shape; ``None`` in ``shape`` matches any size on that axis."""
     got = as_array(actual, name=name).shape
@@ -172,6 +278,7 @@ def assert_shape(actual: Any, shape: tuple[int | None, ...], *, name: str = "val
         raise CheckFailure(f"{name}: expected shape {wanted}, got shape {got}")
 
 
+@_public
 def assert_at_least(value: float, threshold: float, *, name: str) -> None:
     """Check a metric reaches a target, saying by how much it fell short."""
     if not value >= threshold:

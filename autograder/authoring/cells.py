@@ -53,9 +53,22 @@ def hidden_call(grade_id: str, points: float) -> str:
     )
 
 
-def tests(public: str, grade_id: str, points: float) -> NotebookNode:
-    """A locked, graded test cell: public checks, then the hidden-check call."""
-    source = public.strip() + "\n\n" + hidden_call(grade_id, points)
+def public_block(public: str, note: str = "") -> str:
+    """Public checks inside ``with public_checks(note):``, so none stops the others.
+
+    The notebook must import ``public_checks`` from ``course_lib.testing`` (its setup cell
+    does); see :class:`course_lib.testing.public_checks`.
+    """
+    body = "\n".join(
+        ("    " + line) if line.strip() else "" for line in public.strip().splitlines()
+    )
+    return f"with public_checks({note!r}):\n{body}" if note else f"with public_checks():\n{body}"
+
+
+def tests(public: str, grade_id: str, points: float, *, note: str = "") -> NotebookNode:
+    """A locked, graded test cell: the public checks in a ``public_checks`` block, then the
+    hidden-check call."""
+    source = public_block(public, note) + "\n\n" + hidden_call(grade_id, points)
     return nbformat.v4.new_code_cell(
         source, metadata=_meta(grade_id, grade=True, solution=False, locked=True, points=points)
     )

@@ -15,9 +15,8 @@ from rich.console import Console
 
 from autograder.authoring.pipeline import UnitRun, run_unit
 from autograder.course.directory import Course, repo_root
+from autograder.course.directory import units as known_units
 from autograder.reports import tables as report
-
-DEFAULT_UNITS = ("unit01", "unit02")
 
 
 @dataclass
@@ -31,18 +30,19 @@ class DemoResult:
 
     @property
     def feedback_dir(self) -> Path:
-        return self.course.root / "feedback"
+        return self.course.root / self.course.folders.steps["feedback"]
 
 
 def run_demo(
-    *, out_dir: Path | None = None, units: tuple[str, ...] = DEFAULT_UNITS, console: Console
+    *, out_dir: Path | None = None, units: tuple[str, ...] | None = None, console: Console
 ) -> DemoResult:
     """Grade the sample students of ``units`` in a new course directory and report.
 
     Args:
         out_dir: where to build the course; a new temporary directory when None. It must
             not exist yet or be empty, so an earlier course is never overwritten.
-        units: the assignments to release and grade.
+        units: the assignments to release and grade; every unit with a source notebook when
+            None.
         console: where progress and tables go.
 
     Raises:
@@ -52,6 +52,7 @@ def run_demo(
         out_dir = Path(tempfile.mkdtemp(prefix="medl-demo-"))
     elif out_dir.exists() and any(out_dir.iterdir()):
         raise FileExistsError(f"demo directory must be new or empty, got {out_dir}")
+    units = tuple(units) if units else tuple(known_units())
     course = Course.create(out_dir, list(units), repo=repo_root())
     result = DemoResult(course=course)
     console.print(f"[bold]medl demo[/bold]: course directory {course.root}")

@@ -11,13 +11,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.authoring import samples
+from autograder.authoring import samples, trivial
 from autograder.contract import notebook as notebooks
 from autograder.contract.notebook import Mutant
 from autograder.course.directory import Course
 
 REFERENCE = "reference"
 BLANK = "blank"
+# Every answer a body that does no work (see autograder.authoring.trivial): must score 0.
+TRIVIAL = {f"trivial_{kind}": kind for kind in trivial.BODIES}
 
 
 @dataclass
@@ -33,7 +35,7 @@ class UnitRun:
     def expected(self, student: str) -> dict[str, float]:
         """grade_id → the score ``student`` should get, from the mutant's declaration."""
         full = {gid: maximum for gid, (_, maximum) in self.scores[REFERENCE].items()}
-        if student == BLANK:
+        if student == BLANK or student in TRIVIAL:
             return dict.fromkeys(full, 0.0)
         mutant = self.mutants.get(student)
         return {**full, **(mutant.expected if mutant else {})}
@@ -45,6 +47,10 @@ def hand_in(course: Course, unit: str, students: dict[str, Mutant | None]) -> No
     for student, mutant in students.items():
         if student == BLANK:
             nb = notebooks.read(course.release_notebook(unit))
+        elif student in TRIVIAL:
+            source, release = (notebooks.read(course.source_notebook(unit)),
+                               notebooks.read(course.release_notebook(unit)))  # fmt: skip
+            nb = trivial.trivial_submission(source, release, TRIVIAL[student])
         elif mutant is None:
             nb = reference
         else:
@@ -56,13 +62,14 @@ def sample_students(unit: str, *, which: str = "all") -> dict[str, Mutant | None
     """The sample students for ``unit``.
 
     Args:
-        which: ``"all"`` (reference, blank and every mutant) or ``"demo"`` (reference,
-            blank and the demo roles).
+        which: ``"all"`` (reference, blank, the trivial submissions and every mutant) or
+            ``"demo"`` (reference, blank and the demo roles).
     """
     students: dict[str, Mutant | None] = {REFERENCE: None, BLANK: None}
     if which == "demo":
         students.update(samples.demo_roles(unit))
     elif which == "all":
+        students.update(dict.fromkeys(TRIVIAL))
         students.update({m.name: m for m in samples.mutants(unit)})
     else:
         raise ValueError(f"which must be 'all' or 'demo', got {which!r}")

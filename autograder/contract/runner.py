@@ -2,9 +2,11 @@
 
 Checks for grade_id ``unit02_softmax`` live in ``autograder/checks/unit02/test_softmax.py``.
 Each test function is one check, worth 1 unless marked ``@pytest.mark.weight(w)``; the
-cell's score is ``points × passed weight / total weight`` (partial credit). Pytest runs
-in-process with a plugin that provides the ``submission`` fixture, so the same modules work
-in-kernel and in the isolated engine.
+cell's score is ``points × passed weight / total weight`` (partial credit). A check marked
+``@pytest.mark.gate`` checks structure the release already gives (a base class, a
+signature): it earns nothing itself, and when it fails the cell earns nothing, so no
+credit comes from the skeleton alone. Pytest runs in-process with a plugin that provides
+the ``submission`` fixture, so the same modules work in-kernel and in the isolated engine.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import pytest
 
 from autograder.contract.submission import Submission
+from course_lib.testing import strict_checks
 
 CHECKS_ROOT = Path(__file__).resolve().parents[1] / "checks"
 # An ini of our own keeps the project's (or a student's) pytest config out of grading.
@@ -33,6 +36,8 @@ class CheckResult:
     passed: bool
     weight: float = 1.0
     message: str = ""
+    gate: bool = False  # weight 0; failing it zeroes the cell
+    note: str = ""  # shown pass or fail, e.g. a metric on the public and held-out data
 
 
 @dataclass
@@ -46,10 +51,11 @@ class CellResult:
 
     @property
     def score(self) -> float:
-        total = sum(c.weight for c in self.checks)
-        if self.error or total == 0:
+        total = sum(c.weight for c in self.checks if not c.gate)
+        closed = any(c.gate and not c.passed for c in self.checks)
+        if self.error or total == 0 or closed:
             return 0.0
-        earned = sum(c.weight for c in self.checks if c.passed)
+        earned = sum(c.weight for c in self.checks if c.passed and not c.gate)
         return round(self.points * earned / total, 4)
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,6 +91,7 @@ class _SubmissionPlugin:
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "weight(w): this check's share of the cell's points")
+        config.addinivalue_line("markers", "gate: no credit of its own; failing it zeroes the cell")
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -97,10 +104,13 @@ class _SubmissionPlugin:
         failed_setup = report.when == "setup" and not report.passed
         if report.when != "call" and not failed_setup:
             return
+        gate = item.get_closest_marker("gate") is not None
         marker = item.get_closest_marker("weight")
-        weight = float(marker.args[0]) if marker else 1.0
+        weight = 0.0 if gate else float(marker.args[0]) if marker else 1.0
         message = _failure_message(call.excinfo) if not report.passed else ""
-        self.results.append(CheckResult(item.name, report.passed, weight, message))
+        notes = [str(value) for key, value in item.user_properties if key == "note"]
+        result = CheckResult(item.name, report.passed, weight, message, gate, "; ".join(notes))
+        self.results.append(result)
 
 
 def _failure_message(excinfo: Any) -> str:
@@ -140,8 +150,10 @@ def run_checks(
         "-q",
     ]  # fmt: skip
     log = io.StringIO()
-    with _no_plugin_autoload(), contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-        exit_code = pytest.main(args, plugins=[plugin])
+    # strict_checks: a check fails even if the notebook left a public_checks block open.
+    with _no_plugin_autoload(), strict_checks():
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            exit_code = pytest.main(args, plugins=[plugin])
     result.checks = plugin.results
     if plugin.collect_errors:
         result.error = "the hidden checks could not be loaded:\n" + "\n".join(plugin.collect_errors)
@@ -173,7 +185,10 @@ def render_text(result: CellResult, *, show_details: bool = True) -> str:
         lines.append(f"  error: {result.error}")
     for check in result.checks:
         mark = "PASS" if check.passed else "FAIL"
-        lines.append(f"  [{mark}] {check.name}")
+        gate = " (gate: the cell earns nothing without it)" if check.gate else ""
+        lines.append(f"  [{mark}] {check.name}{gate}")
+        if check.note and show_details:
+            lines.append(f"        {check.note}")
         if not check.passed and show_details:
             lines.extend("        " + line for line in check.message.splitlines())
     return "\n".join(lines)

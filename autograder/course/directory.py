@@ -6,6 +6,7 @@ it, so what the tests and the demo show is what plain nbgrader does.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 from nbformat.notebooknode import NotebookNode
 
 from autograder.contract import notebook as notebooks
+from autograder.course.folders import CourseFolders, course_folders
 
 
 def repo_root() -> Path:
@@ -43,8 +45,13 @@ def repo_root() -> Path:
 
 def units(repo: Path | None = None) -> list[str]:
     """The assignment ids that have a source notebook, e.g. ['unit01', 'unit02']."""
-    root = (repo or repo_root()) / "solutions"
+    root = (repo or repo_root()) / _source_directory(repo or repo_root())
     return sorted(p.name for p in root.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+def _source_directory(course_root: Path) -> str:
+    # The repository's own nbgrader_config.py names it; read it the way nbgrader does.
+    return course_folders(course_root).steps["source"]
 
 
 def tool_env() -> dict[str, str]:
@@ -61,9 +68,13 @@ def tool_env() -> dict[str, str]:
 
 @dataclass
 class Course:
-    """A course directory: nbgrader's layout with source = solutions/, release = assignments/."""
+    """A course directory built from this repository, its folders as its config sets them."""
 
     root: Path
+
+    @functools.cached_property
+    def folders(self) -> CourseFolders:
+        return course_folders(self.root)
 
     @classmethod
     def create(cls, root: Path, unit_ids: list[str], *, repo: Path | None = None) -> Course:
@@ -72,11 +83,12 @@ class Course:
         root = Path(root)
         root.mkdir(parents=True, exist_ok=True)
         shutil.copy2(repo / "nbgrader_config.py", root / "nbgrader_config.py")
+        source_name = _source_directory(repo)
         for unit in unit_ids:
-            source = repo / "solutions" / unit
+            source = repo / source_name / unit
             if not (source / f"{unit}.ipynb").is_file():
                 raise FileNotFoundError(f"no source notebook for {unit!r} in {source}")
-            shutil.copytree(source, root / "solutions" / unit, dirs_exist_ok=True)
+            shutil.copytree(source, root / source_name / unit, dirs_exist_ok=True)
         return cls(root)
 
     def nbgrader(self, *args: str, timeout: float = 3600) -> subprocess.CompletedProcess:
@@ -95,14 +107,14 @@ class Course:
         return done
 
     def source_notebook(self, unit: str) -> Path:
-        return self.root / "solutions" / unit / f"{unit}.ipynb"
+        return self.folders.path("source", ".", unit) / f"{unit}.ipynb"
 
     def release_notebook(self, unit: str) -> Path:
-        return self.root / "assignments" / unit / f"{unit}.ipynb"
+        return self.folders.path("release", ".", unit) / f"{unit}.ipynb"
 
     def submit(self, student: str, unit: str, nb: NotebookNode) -> Path:
         """Place ``nb`` where nbgrader collects it: submitted/STUDENT/UNIT/UNIT.ipynb."""
-        path = self.root / "submitted" / student / unit / f"{unit}.ipynb"
+        path = self.folders.path("submitted", student, unit) / f"{unit}.ipynb"
         notebooks.write(nb, path)
         (path.parent / "timestamp.txt").write_text("2026-01-01 00:00:00.000000 UTC\n")
         return path
@@ -114,7 +126,7 @@ class Course:
         )
 
     def autograded_notebook(self, student: str, unit: str) -> NotebookNode:
-        return notebooks.read(self.root / "autograded" / student / unit / f"{unit}.ipynb")
+        return notebooks.read(self.folders.path("autograded", student, unit) / f"{unit}.ipynb")
 
     def cell_output(self, student: str, unit: str, grade_id: str) -> str:
         """All text a graded cell printed when it was autograded (stdout, results, errors)."""
@@ -134,7 +146,7 @@ class Course:
         from nbgrader.api import Gradebook
 
         table: dict[str, dict[str, tuple[float, float]]] = {}
-        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gradebook:
+        with Gradebook(self.folders.db_url) as gradebook:
             assignment = gradebook.find_assignment(unit)
             for submission in assignment.submissions:
                 cells = table.setdefault(submission.student.id, {})

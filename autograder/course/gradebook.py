@@ -17,14 +17,11 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 
 from autograder.contract import notebook as notebooks
-
-
-def db_url(course_root: Path) -> str:
-    return f"sqlite:///{Path(course_root).resolve() / 'gradebook.db'}"
+from autograder.course.folders import CourseError, CourseFolders
 
 
 def record(
-    course_root: Path,
+    folders: CourseFolders,
     *,
     assignment: str,
     student: str,
@@ -41,11 +38,10 @@ def record(
     Raises:
         nbgrader.api.MissingEntry: if the assignment was never released in this course.
     """
-    course_root = Path(course_root)
     notebook_id = Path(result["notebook"]).stem
     scores = {cell["grade_id"]: cell["score"] for cell in result["cells"]}
     cells = notebooks.cells_by_grade_id(executed) if executed is not None else {}
-    with warnings.catch_warnings(), Gradebook(db_url(course_root)) as gradebook:
+    with warnings.catch_warnings(), Gradebook(folders.db_url) as gradebook:
         # nbgrader's own submission bookkeeping trips SQLAlchemy autoflush warnings (it
         # does under `nbgrader autograde` too); they are noise, not a problem with the data.
         warnings.filterwarnings("ignore", message=".*not in session.*")
@@ -73,9 +69,56 @@ def record(
                 ) == utils.compute_checksum(cell)
                 comment.auto_comment = "No response." if unchanged or cell is None else None
         gradebook.db.commit()
-    if executed is not None:
-        target = course_root / "autograded" / student / assignment / f"{notebook_id}.ipynb"
-        notebooks.write(_clean(executed), target)
+    if executed is None:
+        # An unreadable submission (corrupt, missing, not a notebook) still gets an
+        # autograded notebook, so formgrader shows it graded (zero, with the reason)
+        # instead of offering its autograde button, which would grade outside the sandbox.
+        executed = unreadable_placeholder(folders, assignment, notebook_id, result)
+    target = folders.path("autograded", student, assignment) / f"{notebook_id}.ipynb"
+    notebooks.write(_clean(executed), target)
+
+
+def assert_released(folders: CourseFolders, assignment: str) -> None:
+    """Fail with a one-line fix when ``assignment`` is not in the gradebook.
+
+    Raises:
+        CourseError: naming the command that adds it.
+    """
+    from nbgrader.api import MissingEntry
+
+    if folders.db_url.startswith("sqlite:///"):
+        database = Path(folders.db_url.removeprefix("sqlite:///"))
+        if not database.is_file():
+            raise CourseError(
+                f"no gradebook at {database}: run `nbgrader generate_assignment {assignment}` "
+                f"in {folders.root} first"
+            )
+    with Gradebook(folders.db_url) as gradebook:
+        try:
+            gradebook.find_assignment(assignment)
+        except MissingEntry:
+            raise CourseError(
+                f"assignment {assignment!r} is not in the gradebook ({folders.db_url}): run "
+                f"`nbgrader generate_assignment {assignment}` in {folders.root} first"
+            ) from None
+
+
+def unreadable_placeholder(
+    folders: CourseFolders, assignment: str, notebook_id: str, result: dict
+) -> NotebookNode:
+    """The release notebook with a first cell saying why the submission scored zero."""
+    release = folders.path("release", ".", assignment) / f"{notebook_id}.ipynb"
+    try:
+        nb = notebooks.read(release)
+    except (FileNotFoundError, ValueError):
+        nb = nbformat.v4.new_notebook()
+    reason = result.get("reason") or "the submission could not be graded"
+    note = nbformat.v4.new_markdown_cell(
+        f"**This submission could not be graded; it scored zero.** {reason}\n\n"
+        "This is the released notebook, shown in place of the submission."
+    )
+    nb.cells.insert(0, note)
+    return nb
 
 
 def _clean(nb: NotebookNode) -> NotebookNode:

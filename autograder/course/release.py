@@ -24,7 +24,7 @@ def build_release(unit: str, out_dir: Path, *, repo: Path | None = None) -> Path
         course.nbgrader("generate_assignment", unit, "--force", "--log-level=WARN")
         if out_dir.exists():
             shutil.rmtree(out_dir)
-        shutil.copytree(course.root / "assignments" / unit, out_dir)
+        shutil.copytree(course.folders.path("release", ".", unit), out_dir)
     return out_dir
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from autograder.contract.runner import CHECKS_ROOT
+from autograder.course.folders import CourseError, CourseFolders, course_folders
 from autograder.engine.sandbox import Limits
 from autograder.reports import files as reports
 
@@ -53,6 +54,7 @@ class Job:
     show_details: bool
     isolation: str
     checks_root: Path
+    hidden: tuple[Path, ...] = ()
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -76,48 +78,49 @@ def results_dir(course_root: Path, assignment: str, student: str) -> Path:
     return Path(course_root) / RESULTS_ROOT / assignment / student
 
 
-def plan_jobs(course_root: Path, assignment: str, options: BatchOptions) -> list[Job]:
+def folders_of(course: Path | CourseFolders) -> CourseFolders:
+    """The course's folders (read from its nbgrader config when given a path)."""
+    return course if isinstance(course, CourseFolders) else course_folders(Path(course))
+
+
+def plan_jobs(course: Path | CourseFolders, assignment: str, options: BatchOptions) -> list[Job]:
     """One job per submitted student (in this shard, not yet done if resuming).
 
     Raises:
-        FileNotFoundError: if the assignment has no source notebook or no submissions.
-        ValueError: if ``options.students`` names a student who submitted nothing.
+        CourseError: if the assignment has no source notebook, nobody submitted it, or
+            ``options.students`` names a student who submitted nothing.
     """
-    course_root = Path(course_root).resolve()
-    source_dir = course_root / "solutions" / assignment
-    sources = sorted(source_dir.glob("*.ipynb"))
-    if not sources:
-        raise FileNotFoundError(f"no source notebook in {source_dir}")
-    submitted_root = course_root / "submitted"
-    found = sorted(p.parent.name for p in submitted_root.glob(f"*/{assignment}"))
+    folders = folders_of(course)
+    sources = folders.source_notebooks(assignment)
+    found = folders.submitted_students(assignment)
     if options.students:
         unknown = sorted(set(options.students) - set(found))
         if unknown:
-            raise ValueError(f"no submission of {assignment} from: {', '.join(unknown)}")
+            raise CourseError(
+                f"no submission of {assignment} from {', '.join(unknown)}; "
+                f"submitted: {', '.join(found[:10])}{' ...' if len(found) > 10 else ''}"
+            )
         found = sorted(options.students)
-    if not found:
-        raise FileNotFoundError(f"nobody submitted {assignment} in {submitted_root}")
     threads = max(1, (os.cpu_count() or 1) // max(1, options.workers))
     limits = options.limits if options.limits.threads else replace(options.limits, threads=threads)
+    hidden = hidden_paths(folders)
     jobs = []
     for student in in_shard(found, options.shard):
-        out = results_dir(course_root, assignment, student)
+        out = results_dir(folders.root, assignment, student)
         if options.resume and reports.read_result(out) is not None:
             continue
+        submitted = folders.path("submitted", student, assignment)
         for source in sources:  # one notebook per assignment in this course, but be general
-            jobs.append(Job(course_root, assignment, student,
-                            submitted_root / student / assignment / source.name, source, out,
-                            limits, options.device, options.show_details, options.isolation,
-                            options.checks_root))  # fmt: skip
+            jobs.append(Job(folders.root, assignment, student, submitted / source.name, source,
+                            out, limits, options.device, options.show_details,
+                            options.isolation, options.checks_root, hidden))  # fmt: skip
     return jobs
 
 
-def _hidden_paths(course_root: Path) -> tuple[Path, ...]:
-    # Everything in the course a student must not see: other students' work, the
-    # gradebook, results, feedback and the instructor's sources.
-    names = ("gradebook.db", RESULTS_ROOT, "autograded", "feedback", "solutions", "source",
-             "submitted")  # fmt: skip
-    return tuple(course_root / name for name in names)
+def hidden_paths(folders: CourseFolders) -> tuple[Path, ...]:
+    """Everything in the course a student must not see: other students' work, the
+    gradebook, results, feedback and the instructor's sources."""
+    return (*folders.secrets(), folders.root / RESULTS_ROOT)
 
 
 def grade_job(job: Job) -> dict:
@@ -127,7 +130,7 @@ def grade_job(job: Job) -> dict:
     try:
         grade = grade_notebook(job.notebook, source=job.source, limits=job.limits,
                                device=job.device, show_details=job.show_details,
-                               hidden=_hidden_paths(job.course_root), isolation=job.isolation,
+                               hidden=job.hidden, isolation=job.isolation,
                                checks_root=job.checks_root)  # fmt: skip
         result = grade.to_dict()
         if grade.executed is not None:
@@ -156,24 +159,27 @@ def failed_result(job: Job, reason: str) -> dict:
             "student": job.student}  # fmt: skip
 
 
-def record_result(course_root: Path, assignment: str, student: str, out_dir: Path) -> dict:
+def record_result(
+    course: Path | CourseFolders, assignment: str, student: str, out_dir: Path
+) -> dict:
     """Put a finished submission's results.json into the gradebook (and autograded/)."""
     # Imported here, not at the top: grading workers import this module too, and never
     # touch the gradebook; nbgrader's import costs each of them ~1.6 CPU s.
     from nbgrader.utils import parse_utc
 
     from autograder.contract import notebook as notebooks
-    from autograder.course import gradebook as gradebook_sync
+    from autograder.course import gradebook
 
+    folders = folders_of(course)
     result = reports.read_result(out_dir)
     if result is None:
         raise FileNotFoundError(f"no readable {reports.RESULTS} in {out_dir}")
     executed_path = Path(out_dir) / EXECUTED
     executed = notebooks.read(executed_path) if executed_path.is_file() else None
-    stamp = Path(course_root) / "submitted" / student / assignment / "timestamp.txt"
+    stamp = folders.path("submitted", student, assignment) / "timestamp.txt"
     timestamp = parse_utc(stamp.read_text().strip()) if stamp.is_file() else None
-    gradebook_sync.record(course_root, assignment=assignment, student=student, result=result,
-                          executed=executed, timestamp=timestamp)  # fmt: skip
+    gradebook.record(folders, assignment=assignment, student=student, result=result,
+                     executed=executed, timestamp=timestamp)  # fmt: skip
     return result
 
 
@@ -186,7 +192,7 @@ def _worker_init(threads: int) -> None:
 
 
 def grade_batch(
-    course_root: Path,
+    course: Path | CourseFolders,
     assignment: str,
     options: BatchOptions,
     *,
@@ -200,14 +206,14 @@ def grade_batch(
     Returns:
         The results (``NotebookGrade.to_dict()`` plus ``student``), in completion order.
     """
-    course_root = Path(course_root).resolve()
-    jobs = plan_jobs(course_root, assignment, options)
+    folders = folders_of(course)
+    jobs = plan_jobs(folders, assignment, options)
     done: list[dict] = []
 
     def finish(job: Job, result: dict) -> None:
         if result.get("status") == "error" and reports.read_result(job.out_dir) is None:
             reports.write_all(result, job.out_dir, show_details=job.show_details)
-        record_result(course_root, assignment, job.student, job.out_dir)
+        record_result(folders, assignment, job.student, job.out_dir)
         done.append(result)
         if on_done:
             on_done(result)
@@ -238,7 +244,7 @@ def grade_batch(
     return done
 
 
-def merge(course_root: Path, assignment: str, result_roots: list[Path]) -> list[dict]:
+def merge(course: Path | CourseFolders, assignment: str, result_roots: list[Path]) -> list[dict]:
     """Record every shard's results (``ROOT/STUDENT/results.json``) in this gradebook.
 
     Raises:
@@ -252,4 +258,5 @@ def merge(course_root: Path, assignment: str, result_roots: list[Path]) -> list[
                     f"{out_dir.name} appears in both {seen[out_dir.name]} and {out_dir}"
                 )
             seen[out_dir.name] = out_dir
-    return [record_result(course_root, assignment, s, d) for s, d in sorted(seen.items())]
+    folders = folders_of(course)
+    return [record_result(folders, assignment, s, d) for s, d in sorted(seen.items())]

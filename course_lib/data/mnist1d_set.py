@@ -22,7 +22,7 @@ from course_lib.data.registry import DatasetInfo, Splits, register
 _FIELDS = ("x_train", "y_train", "x_test", "y_test")
 
 
-def _default_args() -> dict:
+def published_args() -> dict:
     """Return ``mnist1d.data.get_dataset_args()`` as a dict (the published defaults)."""
     from mnist1d.data import get_dataset_args
 
@@ -67,7 +67,7 @@ def generate(args: dict | None = None) -> Splits:
     from mnist1d.data import make_dataset
     from mnist1d.utils import ObjectView
 
-    args = _default_args() if args is None else dict(args)
+    args = published_args() if args is None else dict(args)
     # make_dataset seeds the *global* NumPy and Python generators. Restore them afterwards
     # so that loading data (which may or may not hit the cache) never changes the random
     # numbers a student's notebook draws next.

@@ -33,7 +33,7 @@ def square(x):
 PUBLIC_DOUBLE = (
     "from course_lib.testing import assert_close\n"
     "assert_close(double([1.0, 2.0]), [2.0, 4.0], name='double')"
-)
+)  # the public checks of a test cell run inside `with public_checks():` (authoring.tests)
 PUBLIC_SQUARE = "assert_close(square([3.0]), [9.0], name='square')"
 CHECK_DOUBLE = """
 import numpy as np
@@ -67,7 +67,7 @@ def source_notebook() -> nbformat.NotebookNode:
     return authoring.notebook(
         [
             authoring.markdown("# Toy unit"),
-            authoring.code("import numpy as np"),
+            authoring.code("import numpy as np\nfrom course_lib.testing import public_checks"),
             authoring.solution(DOUBLE, "unit98_double_impl"),
             authoring.tests(PUBLIC_DOUBLE, "unit98_double", points=4),
             authoring.solution(SQUARE, "unit98_square_impl"),

@@ -151,5 +151,5 @@ def test_shards_are_disjoint_covering_and_balanced():
 
 
 def test_unknown_student_is_refused(toy, course):
-    with pytest.raises(ValueError, match="no submission of unit98 from: nobody"):
+    with pytest.raises(ValueError, match="no submission of unit98 from nobody"):
         grade_batch(course.root, "unit98", replace(options(toy), students=("nobody",)))

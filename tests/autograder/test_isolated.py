@@ -32,9 +32,16 @@ def scale(x):
     return FACTOR * np.asarray(x, dtype=float)
     ### END SOLUTION
 """
+WRONG_FOR_SCALARS = (
+    "FACTOR = 3.0\n\ndef scale(x):\n"
+    "    return FACTOR * np.asarray(x, dtype=float) if np.ndim(x) else 0.0"
+)
+
+
 LATER = "FACTOR = -1.0\n\ndef scale(x):\n    return x"
 CHECK_SCALE = """
 import numpy as np
+import pytest
 from course_lib.testing import assert_close
 
 
@@ -42,16 +49,25 @@ def test_call(submission):
     assert_close(submission.call("scale", [1.0, -2.0]), [3.0, -6.0], name="scale")
 
 
+def test_scalar(submission):  # the public check's case
+    assert_close(submission.call("scale", 1.0), 3.0, name="scale(1.0)")
+
+
+@pytest.mark.gate  # FACTOR is given by the release
 def test_read(submission):
-    assert submission.read("FACTOR") == 3.0
+    value = submission.read("FACTOR")
+    if value != 3.0:
+        raise AssertionError(f"FACTOR is {value}, expected 3.0")
 
 
 def test_predict(submission):
     assert_close(submission.predict("scale", np.ones((2, 2))), np.full((2, 2), 3.0), name="p")
 
 
+@pytest.mark.gate  # so is the name scale
 def test_has(submission):
-    assert submission.has("scale") and not submission.has("nothing")
+    if not (submission.has("scale") and not submission.has("nothing")):
+        raise AssertionError("has() is wrong")
 
 
 def test_source(submission):
@@ -69,7 +85,9 @@ LIMITS = Limits(cell_timeout_s=5, notebook_timeout_s=60, transfer_timeout_s=5)
 def source_notebook():
     return authoring.notebook(
         [
-            authoring.code("import numpy as np\nfrom course_lib.testing import assert_close"),
+            authoring.code(
+                "import numpy as np\nfrom course_lib.testing import assert_close, public_checks"
+            ),
             authoring.solution(SCALE, "unit97_scale_impl"),
             authoring.tests("assert_close(scale(1.0), 3.0, name='scale')", "unit97_scale", 3),
             authoring.code(LATER),
@@ -108,6 +126,12 @@ def grade(unit, nb, **kwargs) -> NotebookGrade:
     return grade_notebook(path, source=source, checks_root=root / "checks", **kwargs)
 
 
+def printed(result: NotebookGrade, grade_id: str) -> str:
+    """What the executed notebook's cell ``grade_id`` printed."""
+    cell = notebooks.cells_by_grade_id(result.executed)[grade_id]
+    return "".join(output.get("text", "") for output in cell.outputs)
+
+
 def scores(result: NotebookGrade) -> dict[str, float]:
     return {cell.grade_id: cell.score for cell in result.cells}
 
@@ -119,7 +143,7 @@ def test_reference_scores_full_marks_with_a_complete_report(unit):
     assert result.score == result.max_score == 4.0 and result.assignment == "unit97"
     report = json.loads(json.dumps(result.to_dict()))
     assert report["cells"][0]["checks"][0] == {
-        "name": "test_call", "passed": True, "weight": 1.0, "message": "",
+        "name": "test_call", "passed": True, "weight": 1.0, "message": "", "gate": False,
     }  # fmt: skip
     expected = (
         "bubblewrap" if detect_protections()["bubblewrap"] else report["protections"]["isolation"]
@@ -148,8 +172,12 @@ def _in_kernel_results(nb, folder):
 
 @pytest.mark.parametrize(
     "answer",
-    [None, "FACTOR = 3.0\n\ndef scale(x):\n    return FACTOR * np.abs(np.asarray(x, dtype=float))"],
-    ids=["reference", "abs-mutant"],
+    [
+        None,
+        "FACTOR = 3.0\n\ndef scale(x):\n    return FACTOR * np.abs(np.asarray(x, dtype=float))",
+        WRONG_FOR_SCALARS,
+    ],
+    ids=["reference", "abs-mutant", "failing-public-check"],
 )
 def test_same_scores_and_messages_as_in_kernel_mode(unit, answer):
     nb = release(unit[1], answer)
@@ -159,7 +187,7 @@ def test_same_scores_and_messages_as_in_kernel_mode(unit, answer):
     assert [c.to_dict() for c in result.cells] == [
         in_kernel[c.grade_id].to_dict() for c in result.cells
     ]
-    if answer:
+    if answer and "abs" in answer:
         failed = result.cells[0].checks[0]
         assert not failed.passed and "scale: values differ" in failed.message
 
@@ -175,14 +203,33 @@ def test_blank_release_scores_zero_without_crashing(unit):
         unit, release(unit[1], "FACTOR = 3.0\ndef scale(x):\n    raise NotImplementedError()")
     )
     assert result.status == "ok" and scores(result)["unit97_scale"] == 0.0
-    assert "the cell raised NotImplementedError" in result.cells[0].error
+    assert "scale is not implemented yet" in result.cells[0].checks[0].message
+    assert "STOP  scale is not implemented yet" in printed(result, "unit97_scale")
 
 
-def test_public_check_failure_scores_zero_with_the_error(unit):
-    result = grade(unit, release(unit[1], "FACTOR = 2.0\ndef scale(x):\n    return FACTOR * x"))
+def test_a_failing_public_check_costs_only_what_it_checks(unit):
+    result = grade(unit, release(unit[1], WRONG_FOR_SCALARS))
     cell = result.cells[0]
-    assert cell.score == 0.0 and cell.checks == []
-    assert cell.error.startswith("the cell raised CheckFailure: scale: values differ")
+    text = printed(result, "unit97_scale")
+    assert "FAIL  scale: values differ" in text and "public checks: 1 of 1 failed" in text
+    # Every hidden check ran; only the public check's own case (its hidden twin) fails.
+    assert {c.name: c.passed for c in cell.checks} == {
+        "test_call": True, "test_scalar": False, "test_read": True, "test_predict": True,
+        "test_has": True, "test_source": True,
+    }  # fmt: skip
+    assert cell.score == 2.25 and cell.error == ""
+
+
+def test_skeleton_alone_earns_nothing_and_a_failed_gate_closes_the_cell(unit):
+    blank = grade(unit, release(unit[1], "FACTOR = 3.0\ndef scale(x):\n    return None"))
+    assert scores(blank)["unit97_scale"] == 0.0
+    assert all(c.passed for c in blank.cells[0].checks if c.gate)  # the skeleton's gates pass
+    right_but_renamed = (
+        "FACTOR = 3.0000001\ndef scale(x):\n    return 3.0 * np.asarray(x, dtype=float)"
+    )
+    closed = grade(unit, release(unit[1], right_but_renamed)).cells[0]
+    assert not next(c for c in closed.checks if c.name == "test_read").passed
+    assert closed.score == 0.0
 
 
 def test_show_details_off_hides_messages_in_outputs(unit):

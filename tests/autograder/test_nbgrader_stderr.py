@@ -42,6 +42,7 @@ def make_course(root, repo, *, medl_config: bool) -> Course:
         )
     nb = authoring.notebook(
         [
+            authoring.code("from course_lib.testing import public_checks"),
             authoring.tests(WARNING_CELL, "unit97_warnings", 1).copy(),
             authoring.tests(STDERR_CELL, "unit97_stderr", 1).copy(),
         ]

@@ -16,7 +16,7 @@ import re
 import pytest
 
 from autograder.authoring import samples
-from autograder.authoring.pipeline import BLANK, REFERENCE, UnitRun
+from autograder.authoring.pipeline import BLANK, REFERENCE, TRIVIAL, UnitRun
 from autograder.contract.runner import CHECKS_ROOT
 
 pytestmark = pytest.mark.slow
@@ -39,6 +39,13 @@ def test_reference_scores_full_marks(graded, unit):
 
 def test_untouched_release_scores_zero(graded, unit):
     assert mismatches(graded(unit), BLANK) == []
+
+
+@pytest.mark.parametrize("student", list(TRIVIAL))
+def test_trivial_answer_bodies_score_zero(graded, unit, student):
+    # pass / return 0 / an object equal to everything, in every answer of the notebook:
+    # the release's skeleton alone must earn nothing.
+    assert mismatches(graded(unit), student) == []
 
 
 def test_planted_mistake_loses_exactly_its_points(graded, unit, mutant):
@@ -67,7 +74,7 @@ def test_every_hidden_check_fails_on_some_mistake(graded, unit):
     run = graded(unit)
     failed: set[tuple[str, str]] = set()
     for student in run.scores:
-        if student in (REFERENCE, BLANK):
+        if student in (REFERENCE, BLANK, *TRIVIAL):
             continue
         for grade_id in run.scores[student]:
             output = run.course.cell_output(student, unit, grade_id)

@@ -16,7 +16,7 @@ MUTANTS = [
         cell="unit01_confusion_matrix_impl",
         find="int(max(y_true.max(initial=-1), y_pred.max(initial=-1))) + 1",
         replace="int(y_true.max(initial=-1)) + 1",
-        expected={"unit01_confusion_matrix": 1.6667},
+        expected={"unit01_confusion_matrix": 1.6},
         message="IndexError",
     ),
     Mutant(
@@ -32,7 +32,7 @@ MUTANTS = [
             "    return sklearn.metrics.confusion_matrix(y_true, y_pred, labels=np.arange(n_classes))"
         ),
         # precision_recall_f1 calls confusion_matrix, so it uses sklearn too.
-        expected={"unit01_confusion_matrix": 1.6667, "unit01_precision_recall_f1": 3.5556},
+        expected={"unit01_confusion_matrix": 0.0, "unit01_precision_recall_f1": 0.0},
         message="not allowed here",
     ),
     # --- accuracy (1 point, 6 checks) ------------------------------------------------
@@ -42,7 +42,7 @@ MUTANTS = [
         # With lists, y_true == y_pred compares the whole lists: one bool.
         find="y_true = np.asarray(y_true)\n    y_pred = np.asarray(y_pred)\n    return",
         replace="return",
-        expected={"unit01_accuracy": 0.8333},
+        expected={"unit01_accuracy": 0.8},
         message="python-lists",
     ),
     Mutant(
@@ -50,7 +50,7 @@ MUTANTS = [
         cell="unit01_accuracy_impl",
         find="return float(np.mean(y_true == y_pred))",
         replace="from sklearn.metrics import accuracy_score\n\n    return float(accuracy_score(y_true, y_pred))",
-        expected={"unit01_accuracy": 0.8333},
+        expected={"unit01_accuracy": 0.0},
         message="not allowed here",
     ),
     # --- precision / recall / F1 (4 points, 9 checks) --------------------------------
@@ -59,7 +59,7 @@ MUTANTS = [
         cell="unit01_precision_recall_f1_impl",
         find="out=np.zeros_like(num)",
         replace="out=np.ones_like(num)",
-        expected={"unit01_precision_recall_f1": 2.2222},
+        expected={"unit01_precision_recall_f1": 2.0},
         message="a ratio with a zero denominator counts as 0",
     ),
     Mutant(
@@ -67,7 +67,7 @@ MUTANTS = [
         cell="unit01_precision_recall_f1_impl",
         find="precision = divide(tp, predicted)\n    recall = divide(tp, actual)",
         replace="precision = divide(tp, actual)\n    recall = divide(tp, predicted)",
-        expected={"unit01_precision_recall_f1": 0.0},  # the visible binary check catches it
+        expected={"unit01_precision_recall_f1": 1.0},  # the visible binary check catches it
         message="binary (precision, recall, f1)",
     ),
     Mutant(
@@ -78,7 +78,7 @@ MUTANTS = [
             "import sklearn.metrics\n\n"
             "    cm = sklearn.metrics.confusion_matrix(y_true, y_pred, labels=np.arange(k))"
         ),
-        expected={"unit01_precision_recall_f1": 3.5556},
+        expected={"unit01_precision_recall_f1": 0.0},
         message="not allowed here",
     ),
     # --- train/dev/test split (2 points, 11 checks) -----------------------------------

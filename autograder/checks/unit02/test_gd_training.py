@@ -33,6 +33,7 @@ class _SkipSource:
         return None if name in self._skip else self._submission.source(name)
 
 
+@pytest.mark.gate
 def test_uses_own_gradient(submission):
     source = submission.source(TRAIN)
     if source is None:

@@ -83,5 +83,6 @@ def test_rosenbrock_minimum(submission, case):
     assert_matches_scipy(submission, spec, x0, case)
 
 
+@pytest.mark.gate
 def test_uses_own_pieces(submission):
     assert_own_pieces(submission)

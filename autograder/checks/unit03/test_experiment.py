@@ -54,6 +54,7 @@ def test_adam_final_loss(submission):
         )
 
 
+@pytest.mark.gate
 def test_uses_own_optimizers(submission):
     source = submission.source("make_experiment")
     if source is None:

@@ -39,5 +39,6 @@ def test_matches_keras(submission, case):
     )
 
 
+@pytest.mark.gate
 def test_from_scratch(submission):
     assert_from_scratch(submission, "ScratchNesterov")

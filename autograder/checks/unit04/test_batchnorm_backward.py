@@ -61,6 +61,7 @@ def numpy_loss(x, gamma, beta, G, epsilon) -> float:
     return float(np.sum((gamma * x_hat + beta) * G))
 
 
+@pytest.mark.gate
 def test_no_autodiff(submission):
     student_grads(submission, *make_case(4800, 4, 2), 1e-3)  # it must run before it can count
     assert_no_forbidden_names(

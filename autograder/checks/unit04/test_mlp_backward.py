@@ -75,7 +75,7 @@ def numpy_loss(params, X, G, activation) -> float:
     return float(np.sum(A * G))
 
 
-@pytest.mark.weight(2)
+@pytest.mark.gate
 def test_no_autodiff(submission):
     params, X, G = make_case(4400, (3, 4, 2), 3)
     student_grads(submission, params, X, G, "tanh")  # it must run before it can count
