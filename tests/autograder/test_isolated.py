@@ -143,7 +143,7 @@ def test_reference_scores_full_marks_with_a_complete_report(unit):
     assert result.score == result.max_score == 4.0 and result.assignment == "unit97"
     report = json.loads(json.dumps(result.to_dict()))
     assert report["cells"][0]["checks"][0] == {
-        "name": "test_call", "passed": True, "weight": 1.0, "message": "", "gate": False,
+        "name": "test_call", "passed": True, "weight": 1.0, "message": "", "gate": False, "note": "",
     }  # fmt: skip
     expected = (
         "bubblewrap" if detect_protections()["bubblewrap"] else report["protections"]["isolation"]
