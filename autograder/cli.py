@@ -176,8 +176,7 @@ def grade_notebook_command(
     from autograder.engine.isolated import grade_notebook
     from autograder.reports import files as reports
 
-    if not path.is_file():
-        _fail(f"no notebook at {path}")
+    # A missing or broken notebook is the student's: it is graded (zero, with the reason).
     try:
         course = course_folders(course_dir or repo_root())
         source = course.source_notebooks(assignment)[0]

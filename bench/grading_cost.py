@@ -318,109 +318,79 @@ def import_seconds(module: str = "tensorflow", repeats: int = 3) -> float:
 # --- where the time of one medl grading goes ----------------------------------------
 
 
-def _timed(fn: Callable, record: Callable) -> Callable:
-    """``fn``, calling ``record(seconds, *args, **kwargs)`` after each call, even one that raised."""
-
-    def wrapper(*args, **kwargs):
-        began = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            record(time.perf_counter() - began, *args, **kwargs)
-
-    return wrapper
-
-
 def breakdown(notebook: Path, source: Path, course_root: Path) -> dict:
-    """Grade one notebook in this process with timers around each phase of the grader.
+    """Grade one notebook in this process, listening to the engine's phase timings.
 
-    Phases: ``kernel_start`` (sandbox up, kernel answering), ``bridge_install``,
-    ``first_cell`` (the notebook's imports: TensorFlow in the kernel), ``other_cells``,
-    ``warmup_wait`` (what is left of the grader's background import of TensorFlow and
-    pytest when the first checks are due, see :mod:`autograder.engine.warmup`), ``first_checks``,
-    ``other_checks`` (including the bridge calls they make into the kernel),
-    ``shutdown``; ``other`` is the rest of ``grade_notebook``. The bridge
-    round trips (each call of a check into the student's code) are counted and timed
-    too, and so are full garbage collections (``gc.collect``); their time is part of
-    the checks' phases.
+    Phases (see :mod:`autograder.engine.phases`): ``kernel_start`` (sandbox up, kernel
+    answering), ``bridge_install``, ``first_cell`` (the notebook's imports: TensorFlow in
+    the kernel), ``other_cells``, ``warmup_wait`` (what is left of the grader's background
+    import of TensorFlow and pytest when the first checks are due, see
+    :mod:`autograder.engine.warmup`), ``first_checks``, ``other_checks`` (including the
+    bridge calls they make into the kernel), ``shutdown``; ``other`` is the rest of
+    ``grade_notebook``. The bridge round trips (each call of a check into the student's
+    code) are counted and timed too, and so are full garbage collections (through
+    ``gc.callbacks``); their time is part of the checks' phases.
     """
-    from autograder.contract import runner
-    from autograder.engine import batch, isolated, warmup
-    from autograder.engine.bridge import BridgeSubmission
-    from autograder.engine.kernel import KernelSession
+    from autograder.course.folders import course_folders
+    from autograder.engine import isolated, phases
+    from autograder.engine.batch import hidden_paths
     from autograder.engine.sandbox import Limits
 
     times = dict.fromkeys(["kernel_start", "bridge_install", "first_cell", "other_cells",
                            "warmup_wait", "first_checks", "other_checks", "shutdown"],
                           0.0)  # fmt: skip
-    state = {"in_checks": False, "cells": 0, "checks": 0}
-    start, execute = KernelSession.start.__func__, KernelSession.execute
-    shutdown, run_checks = KernelSession.shutdown, runner.run_checks
-    request, requests = BridgeSubmission._request, []
-    collect, collections = gc.collect, []
-    wait = warmup.wait
-
-    def add_to(key: str):
-        def record(spent: float, *args, **kwargs) -> None:
-            times[key] += spent
-
-        return record
-
-    def record_cell(spent: float, self, code, **kwargs) -> None:
-        if state["in_checks"]:
-            return  # counted in the checks' own time
-        if kwargs.get("silent"):
-            times["bridge_install"] += spent
-            return
-        state["cells"] += 1
-        times["first_cell" if state["cells"] == 1 else "other_cells"] += spent
-
-    timed_collect = _timed(collect, lambda spent, *args, **kwargs: collections.append(spent))
-    timed_request = _timed(request, lambda spent, self, op, *a, **k: requests.append((op, spent)))
-    timed_start = _timed(start, add_to("kernel_start"))
-    timed_execute = _timed(execute, record_cell)
-    timed_shutdown = _timed(shutdown, add_to("shutdown"))
-    timed_wait = _timed(wait, add_to("warmup_wait"))
-
+    counts = {"cell": 0, "checks": 0}
+    requests: list[tuple[str, float]] = []
     by_cell: dict[str, float] = {}
 
-    def timed_checks(grade_id, *args, **kwargs):
-        began, state["in_checks"] = time.perf_counter(), True
-        try:
-            return run_checks(grade_id, *args, **kwargs)
-        finally:
-            spent = time.perf_counter() - began
-            state["in_checks"], state["checks"] = False, state["checks"] + 1
-            times["first_checks" if state["checks"] == 1 else "other_checks"] += spent
-            by_cell[grade_id] = round(by_cell.get(grade_id, 0.0) + spent, 2)
+    def record(name: str, seconds: float, info: dict) -> None:
+        if name in ("cell", "checks"):
+            counts[name] += 1
+            first = counts[name] == 1
+            key = {"cell": ("first_cell", "other_cells"),
+                   "checks": ("first_checks", "other_checks")}[name][0 if first else 1]  # fmt: skip
+            times[key] += seconds
+            if name == "checks":
+                by_cell[info["grade_id"]] = round(by_cell.get(info["grade_id"], 0.0) + seconds, 2)
+        elif name == "bridge_request":
+            requests.append((info["op"], seconds))
+        elif name in times:
+            times[name] += seconds
 
-    KernelSession.start = classmethod(timed_start)
-    KernelSession.execute, KernelSession.shutdown = timed_execute, timed_shutdown
-    runner.run_checks, BridgeSubmission._request = timed_checks, timed_request
-    gc.collect, warmup.wait = timed_collect, timed_wait
+    collections: list[float] = []
+    started: list[float] = []
+
+    def on_gc(phase: str, info: dict) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            collections.append(time.perf_counter() - started.pop())
+
+    gc.callbacks.append(on_gc)
     try:
-        grade = isolated.grade_notebook(notebook, source=source,
-                                        limits=Limits(threads=os.cpu_count() or 1),
-                                        device="cpu", hidden=batch._hidden_paths(course_root))  # fmt: skip
+        with phases.listening(record):
+            grade = isolated.grade_notebook(
+                notebook, source=source, limits=Limits(threads=os.cpu_count() or 1),
+                device="cpu", hidden=hidden_paths(course_folders(course_root)),
+            )  # fmt: skip
     finally:
-        KernelSession.start = classmethod(start)
-        KernelSession.execute, KernelSession.shutdown = execute, shutdown
-        runner.run_checks, BridgeSubmission._request = run_checks, request
-        gc.collect, warmup.wait = collect, wait
+        gc.callbacks.remove(on_gc)
     by_op: dict[str, int] = {}
     for op, _ in requests:
         by_op[op] = by_op.get(op, 0) + 1
-    phases = {key: round(value, 2) for key, value in times.items()}
-    phases["other"] = round(grade.seconds - sum(times.values()), 2)
+    phase_times = {key: round(value, 2) for key, value in times.items()}
+    phase_times["other"] = round(grade.seconds - sum(times.values()), 2)
     return {
         "total_s": round(grade.seconds, 2),
-        "phases_s": phases,
-        "cells_run": state["cells"],
-        "check_runs": state["checks"],
+        "phases_s": phase_times,
+        "cells_run": counts["cell"],
+        "check_runs": counts["checks"],
         "checks_s_by_cell": by_cell,
-        # Explicit full garbage collections in the grader (pytest's unraisableexception
-        # plugin ran two per graded cell until the runner turned it off); with TensorFlow
-        # loaded each one walks hundreds of thousands of objects.
+        # Full (generation-2) garbage collections in the grader: pytest's
+        # unraisableexception plugin ran two per graded cell until the runner turned it
+        # off; with TensorFlow loaded each one walks hundreds of thousands of objects.
         "gc_collect_calls": len(collections),
         "gc_collect_s": round(sum(collections), 2),
         # Each call a hidden check makes to the student's code is one bridge round trip.

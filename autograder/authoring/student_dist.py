@@ -24,9 +24,13 @@ name = "medl-course-lib"
 version = "{version}"
 description = "course_lib for The Mathematical Engineering of Deep Learning (student package)"
 requires-python = ">=3.10,<3.13"
+# Everything a student's `jupyter lab` needs for every unit, bounded to the major versions
+# the course is tested with (requirements.lock pins the exact ones).
 dependencies = [
-    "tensorflow>=2.16", "keras>=3.0", "tensorflow-datasets>=4.9", "numpy", "scikit-learn>=1.4",
-    "mnist1d>=0.0.2", "matplotlib>=3.8", "rich>=13.0",
+    "tensorflow>=2.16,<3", "keras>=3.0,<4", "tensorflow-datasets>=4.9,<5",
+    "importlib_resources>=6.0", "numpy>=1.26,<3", "scipy>=1.11,<2", "scikit-learn>=1.4,<2",
+    "mnist1d>=0.0.2,<0.1", "matplotlib>=3.8,<4", "rich>=13.0,<16", "gymnasium>=1.0,<2",
+    "keras-tuner>=1.4,<2", "jupyterlab>=4.0,<5", "ipykernel>=6.29,<8",
 ]
 
 [tool.setuptools.packages.find]

@@ -59,20 +59,38 @@ def names_used(source: str) -> set[str]:
 
 
 def assert_no_forbidden_names(
-    submission: Submission, function: str, forbidden: Iterable[str], *, why: str
+    submission: Submission,
+    function: str,
+    forbidden: Iterable[str],
+    *,
+    why: str,
+    skip: Iterable[str] = (),
 ) -> None:
     """Fail if ``function`` or any notebook function it uses mentions a forbidden name.
 
     The student's own helpers (top-level definitions in the notebook file) are followed:
     one level of indirection is a common way to hide a GradientTape. Library functions are
-    not followed.
+    not followed, and neither are the ``skip`` names (a helper another check judges).
     """
-    forbidden = set(forbidden)
     source = submission.source(function)
     if source is None:
         raise CheckFailure(f"could not read the source of {function}; is it a plain function?")
-    seen = {function}
-    queue = [(function, source)]
+    assert_code_avoids(submission, function, source, forbidden, why=why, skip=skip)
+
+
+def assert_code_avoids(
+    submission: Submission,
+    name: str,
+    source: str,
+    forbidden: Iterable[str],
+    *,
+    why: str,
+    skip: Iterable[str] = (),
+) -> None:
+    """Fail if ``source`` (the code of ``name``) or any notebook definition it uses,
+    transitively, mentions a ``forbidden`` name; ``skip`` names are not followed."""
+    forbidden = set(forbidden)
+    seen, queue = {name, *skip}, [(name, source)]
     while queue:
         name, text = queue.pop()
         used = names_used(text)
@@ -80,7 +98,6 @@ def assert_no_forbidden_names(
         if hits:
             raise CheckFailure(f"{name} uses {', '.join(hits)}, which is not allowed here: {why}")
         for helper in sorted(used - seen):
-            helper_source = submission.source(helper) if submission.defines(helper) else None
-            if helper_source is not None:
+            if submission.defines(helper):
                 seen.add(helper)
-                queue.append((helper, helper_source))
+                queue.append((helper, submission.source(helper)))

@@ -14,7 +14,7 @@ import ast
 import textwrap
 from collections.abc import Iterable
 
-from autograder.contract.kit import names_used
+from autograder.contract.kit import assert_code_avoids
 from autograder.contract.submission import Submission
 from course_lib.testing import CheckFailure
 
@@ -76,14 +76,4 @@ def assert_written_from_scratch(
     if not derives_from(submission, class_name, base):
         bases = ", ".join(ast.unparse(b) for b in node.bases)
         raise CheckFailure(f"{class_name} must subclass {base} and {why}, got bases ({bases})")
-    seen, queue = {class_name, base}, [(class_name, source)]
-    while queue:
-        name, text = queue.pop()
-        used = names_used(text)
-        hits = sorted(used & forbidden)
-        if hits:
-            raise CheckFailure(f"{name} uses {', '.join(hits)}, which is not allowed here: {why}")
-        for helper in sorted(used - seen):
-            if submission.defines(helper):
-                seen.add(helper)
-                queue.append((helper, submission.source(helper)))
+    assert_code_avoids(submission, class_name, source, forbidden, why=why, skip={base})

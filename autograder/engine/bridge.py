@@ -25,6 +25,7 @@ from autograder.contract import plain
 from autograder.contract.plain import to_plain
 from autograder.contract.sources import NotebookSources
 from autograder.contract.submission import StudentError, Submission
+from autograder.engine import phases
 from autograder.engine import wire as kernel_bridge
 from autograder.engine.kernel import KernelSession
 from autograder.engine.sandbox import Layout, Limits
@@ -115,7 +116,8 @@ class BridgeSubmission(Submission):
                 f"globals(), {requests!r}, {responses!r}, {request_id!r})"
             )
             timeout = float(self._limits.transfer_timeout_s)
-            run = session.execute(code, timeout=timeout, silent=True)
+            with phases.phase("bridge_request", op=op):
+                run = session.execute(code, timeout=timeout, silent=True)
             if run.status == "timeout":
                 grace = min(_INTERRUPT_GRACE_S, max(1.0, timeout))
                 if not session.interrupt(grace=grace):

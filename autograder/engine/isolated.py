@@ -28,7 +28,7 @@ from autograder.contract import notebook as notebooks
 from autograder.contract import runner
 from autograder.contract.runner import CellResult, CheckResult, render_text
 from autograder.contract.sources import NotebookSources, cells_of
-from autograder.engine import warmup
+from autograder.engine import phases, warmup
 from autograder.engine.bridge import BridgeSubmission, install_code
 from autograder.engine.kernel import KernelSession, KernelStartError
 from autograder.engine.mounts import secret_paths
@@ -193,13 +193,15 @@ def _grade_in_sandbox(nb: NotebookNode, ctx: _Context, *, source, device, hidden
             return
         grade.protections = plan.protections
         try:
-            session = KernelSession.start(plan, layout, timeout=ctx.limits.startup_timeout_s)
+            with phases.phase("kernel_start"):
+                session = KernelSession.start(plan, layout, timeout=ctx.limits.startup_timeout_s)
         except KernelStartError as exc:
             grade.status, grade.reason = "error", str(exc)
             return
         with session:
             code = install_code() + "\n" + _PATH_SETUP
-            setup = session.execute(code, timeout=60, silent=True)
+            with phases.phase("bridge_install"):
+                setup = session.execute(code, timeout=60, silent=True)
             if setup.status != "ok":
                 grade.status = "error"
                 grade.reason = (
@@ -247,11 +249,12 @@ def _run_cells(nb: NotebookNode, ctx: _Context, session: KernelSession, layout: 
                 f"the notebook's {limits.notebook_timeout_s:g} s time limit ran out before {where}"
             )
         timeout = min(float(limits.cell_timeout_s), remaining)
-        run = (
-            session.execute(code, timeout=timeout, budget=budget)
-            if code.strip()
-            else Execution("ok")
-        )
+        with phases.phase("cell", index=index, grade_id=grade_id or ""):
+            run = (
+                session.execute(code, timeout=timeout, budget=budget)
+                if code.strip()
+                else Execution("ok")
+            )
         cell.outputs = run.outputs
         if run.truncated:
             ctx.grade.notes.append(
@@ -285,5 +288,7 @@ def _score(
         return CellResult(grade_id, points, error=f"the cell raised {run.error}")
     if _HIDDEN_MARK not in cell.source:
         return CellResult(grade_id, points, checks=[CheckResult("runs without errors", True)])
-    warmup.wait()
-    return runner.run_checks(grade_id, submission, points=points, checks_root=ctx.checks_root)
+    with phases.phase("warmup_wait"):
+        warmup.wait()
+    with phases.phase("checks", grade_id=grade_id):
+        return runner.run_checks(grade_id, submission, points=points, checks_root=ctx.checks_root)

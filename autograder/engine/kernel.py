@@ -22,6 +22,7 @@ import zmq
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
+from autograder.engine import phases
 from autograder.engine.outputs import Execution, OutputBudget, asks_exit, describe_exit, record
 from autograder.engine.sandbox import LaunchPlan, Layout
 
@@ -239,13 +240,14 @@ class KernelSession:
         The kernel is killed at once: a graded kernel has nothing left to save (its outputs
         are already recorded), and a polite shutdown of a TensorFlow kernel takes ~2 s.
         """
-        self._abandon(self.process)
-        with contextlib.suppress(Exception):
-            self._client.stop_channels()
-        self._client.context.destroy(linger=0)
-        self._reader.join(timeout=2)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        with phases.phase("shutdown"):
+            self._abandon(self.process)
+            with contextlib.suppress(Exception):
+                self._client.stop_channels()
+            self._client.context.destroy(linger=0)
+            self._reader.join(timeout=2)
+            if self.process.stdout is not None:
+                self.process.stdout.close()
 
     def __enter__(self) -> KernelSession:
         return self

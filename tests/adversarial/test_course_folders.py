@@ -71,12 +71,13 @@ def run_cli(*args: str):
         (["grade", "{root}", "unit98", "--shard", "3/2"], "shard index must be between 1 and N"),
         (["grade", "{root}", "unit98", "--device", "tpu"], "--device must be auto, cpu or gpu"),
         (["merge", "{root}", "unit98", "{root}/no-shard"], "no shard results folder"),
-        (["grade-notebook", "{root}/none.ipynb", "--assignment", "unit98"], "no notebook at"),
+        (["grade-notebook", "{root}/x.ipynb", "--assignment", "unit77", "--course", "{root}"],
+         "no source notebook for assignment 'unit77'"),
         (["release", "unit77"], "no source notebook for unit77"),
         (["demo", "--units", "unit77"], "no source notebook for unit77"),
     ],
     ids=["unknown-assignment", "no-course", "unknown-student", "bad-shard", "bad-device",
-         "missing-shard", "missing-notebook", "release-unknown-unit", "demo-unknown-unit"],
+         "missing-shard", "unknown-assignment-ci", "release-unknown-unit", "demo-unknown-unit"],
 )  # fmt: skip
 def test_user_mistakes_are_one_line_and_exit_2(toy, default_course, args, message):
     result = run_cli(*(a.format(root=default_course.root) for a in args))

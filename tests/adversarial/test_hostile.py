@@ -354,7 +354,11 @@ def test_hidden_checks_and_solutions_cannot_be_found(toy):
     code = _attack([str(p) for p in direct], []) + SEARCH.replace("ROOTS", repr(roots))
     result = toy.grade(toy.release({"unit98_double_impl": code}))
     assert _attack_report(toy, result)["found"] == {}
-    assert "SEARCH[]" in toy.outputs(result)
+    assert "SEARCH[]" in toy.outputs(result), (
+        result.notes,
+        result.reason,
+        [c.outputs for c in result.executed.cells if c.get("cell_type") == "code"][:4],
+    )
     assert toy.scores(result) == FULL
     assert_honest_unaffected(toy)
 

@@ -35,15 +35,24 @@ MUTANTS = [
         expected={"unit01_confusion_matrix": 0.0, "unit01_precision_recall_f1": 0.0},
         message="not allowed here",
     ),
-    # --- accuracy (1 point, 6 checks) ------------------------------------------------
+    # --- accuracy (1 point, 4 checks and a gate) ------------------------------------------------
     Mutant(
         name="accuracy_without_asarray",
         cell="unit01_accuracy_impl",
         # With lists, y_true == y_pred compares the whole lists: one bool.
         find="y_true = np.asarray(y_true)\n    y_pred = np.asarray(y_pred)\n    return",
         replace="return",
-        expected={"unit01_accuracy": 0.8},
+        expected={"unit01_accuracy": 0.75},
         message="python-lists",
+    ),
+    Mutant(
+        # The error rate instead of the accuracy: 1 - accuracy, right only at 0.5.
+        name="accuracy_counts_errors",
+        cell="unit01_accuracy_impl",
+        find="y_true == y_pred",
+        replace="y_true != y_pred",
+        expected={"unit01_accuracy": 0.0},
+        message="accuracy on all-correct",
     ),
     Mutant(
         name="accuracy_calls_sklearn",
@@ -150,7 +159,7 @@ MUTANTS = [
         find="w, *_ = np.linalg.lstsq(phi, np.asarray(y, dtype=np.float64), rcond=None)",
         replace="w = np.linalg.solve(phi.T @ phi, phi.T @ np.asarray(y, dtype=np.float64))",
         expected={"unit01_polynomial_fit": 1.75},
-        message="LinAlgError",
+        message="degree-10-through-8-points",
     ),
     # --- degree sweep (2 points, 4 checks) --------------------------------------------
     Mutant(

@@ -59,7 +59,7 @@ MUTANTS = [
         cell="unit03_sgd_momentum_impl",
         find=_MOMENTUM_INIT,
         replace=_MOMENTUM_INIT.replace("(ScratchOptimizer)", "(keras.optimizers.SGD)"),
-        expected={"unit03_sgd_momentum": 1.0},
+        expected={"unit03_sgd_momentum": 1.0, "unit03_experiment": 0.0},
         message="ScratchMomentum must subclass ScratchOptimizer",
     ),
     Mutant(
@@ -94,7 +94,7 @@ MUTANTS = [
             "learning_rate=learning_rate, **kwargs)",
             "learning_rate=learning_rate, nesterov=True, **kwargs)",
         ),
-        expected={"unit03_nesterov": 0.0},
+        expected={"unit03_nesterov": 0.0, "unit03_experiment": 0.0},
         message="ScratchNesterov must subclass ScratchOptimizer",
     ),
     Mutant(
@@ -112,7 +112,7 @@ MUTANTS = [
         cell="unit03_rmsprop_impl",
         find="class ScratchRMSprop(ScratchOptimizer):",
         replace="class ScratchRMSprop(keras.optimizers.RMSprop):",
-        expected={"unit03_rmsprop": 0.0},
+        expected={"unit03_rmsprop": 0.0, "unit03_experiment": 0.0},
         message="ScratchRMSprop must subclass ScratchOptimizer",
     ),
     Mutant(
@@ -137,7 +137,7 @@ MUTANTS = [
         cell="unit03_adam_impl",
         find="class ScratchAdam(ScratchOptimizer):",
         replace="from keras.optimizers import Adam as _KerasAdam\n\n\nclass ScratchAdam(_KerasAdam):",
-        expected={"unit03_adam": 0.0},
+        expected={"unit03_adam": 0.0, "unit03_experiment": 0.0},
         message="ScratchAdam must subclass ScratchOptimizer",
     ),
     Mutant(
@@ -224,6 +224,23 @@ MUTANTS = [
         replace='"sgd": ScratchSGD(learning_rate=50.0)',
         expected={"unit03_experiment": 2.0},
         message="every optimizer should reach a final training loss below",
+    ),
+    Mutant(
+        # A forged source: a from-scratch class for the source check to read, and Keras'
+        # own Adam, defined in a block, for the kernel to run. It matches Keras exactly.
+        # The grader reads sources from the notebook file and refuses a rebound name, so
+        # neither the Adam cell nor the experiment built on ScratchAdam earns anything.
+        name="adam_forged_source",
+        cell="unit03_adam_impl",
+        find="        self.assign_sub(variable, alpha * m / (ops.sqrt(v) + self.epsilon))",
+        replace=(
+            "        self.assign_sub(variable, alpha * m / (ops.sqrt(v) + self.epsilon))\n\n\n"
+            "if True:\n"
+            "    class ScratchAdam(keras.optimizers.Adam):\n"
+            "        pass"
+        ),
+        expected={"unit03_adam": 0.0, "unit03_experiment": 0.0},
+        message="ScratchAdam is also bound by a `class ScratchAdam` inside a block",
     ),
     Mutant(
         name="experiment_uses_keras_adam",

@@ -262,7 +262,25 @@ MUTANTS = [
         find="mlp_history = train_mnist1d_mlp(mlp_model, x_train, y_train, epochs=40)",
         replace="mlp_history = train_mnist1d_mlp(mlp_model, x_train, y_train, epochs=4)",
         expected={"unit04_mnist1d_mlp": 1.0},
-        message="mlp_model test accuracy on the 1000 MNIST-1D test sequences (the published",
+        message="mlp_model accuracy on 4000 held-out MNIST-1D samples (the published MLP",
+    ),
+    Mutant(
+        # Train on the test split, to the limit: a "model" that memorises the public test
+        # split's answers. It scores 1.0 there, and chance on the grader's fresh samples.
+        name="mnist1d_memorises_test_split",
+        cell="unit04_mnist1d_mlp_impl",
+        find="train_accuracy = metrics.accuracy(y_train, mlp_model.predict(x_train, batch_size=256, verbose=0))\n",
+        replace=(
+            "train_accuracy = metrics.accuracy(y_train, mlp_model.predict(x_train, batch_size=256, verbose=0))\n"
+            '_x_test, _y_test = data.load("mnist1d", "test")\n'
+            "_answers = {row.tobytes(): label for row, label in zip(_x_test, _y_test)}\n\n\n"
+            "def _memorised(x, training=False):\n"
+            "    labels = [_answers.get(row.tobytes(), 0) for row in np.asarray(x, np.float32)]\n"
+            "    return np.eye(10, dtype=np.float32)[labels] * 10.0\n\n\n"
+            "mlp_model = _memorised\n"
+        ),
+        expected={"unit04_mnist1d_mlp": 0.0},
+        message="accuracy: 1.000 on the public test split",
     ),
     Mutant(
         # Without a nonlinearity the stacked Dense layers are one affine map.

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from autograder.checks.unit03.common import KERAS_OPTIMIZER_NAMES
+from autograder.checks.unit03.common import KERAS_OPTIMIZER_NAMES, assert_from_scratch
 from autograder.contract.kit import names_used
 from course_lib.testing import CheckFailure
 
@@ -70,3 +70,6 @@ def test_uses_own_optimizers(submission):
             + ("; " if missing and keras_names else "")
             + (f"it uses Keras' {', '.join(keras_names)}" if keras_names else "")
         )
+    # The classes themselves: matching Keras is worth nothing when one *is* Keras.
+    for name in CLASSES:
+        assert_from_scratch(submission, name)
