@@ -5,6 +5,7 @@ made with ``plt.subplots`` (so Jupyter shows it inline), and returns the Figure.
 global is changed and ``plt.show()`` is never called, so the functions run headless under
 nbgrader. Ending a notebook line with the call and no ``;`` shows the figure twice in
 Jupyter (once inline, once as the returned value): assign it, ``fig = ...``, or add ``;``.
+A little past 300 lines on purpose: one module per student-facing concern (plots).
 """
 
 from __future__ import annotations

@@ -138,14 +138,14 @@ def cells_of(nb, *, upto: int | None = None) -> list[Cell]:
     Args:
         upto: only the first ``upto`` cells of the notebook (those run so far).
     """
-    from autograder.contract.notebook import nbgrader_meta, strip_hidden_tests
+    from autograder.contract.notebook import is_protected, nbgrader_meta, strip_hidden_tests
 
     cells = []
     for index, cell in enumerate(nb.cells[:upto], start=1):
         if cell.get("cell_type") != "code":
             continue
         meta = nbgrader_meta(cell)
-        protected = bool(meta.get("locked")) or (meta.get("grade") and not meta.get("solution"))
+        protected = is_protected(meta)
         text = python_text(strip_hidden_tests(str(cell.get("source", ""))))
         try:
             tree = ast.parse(text)

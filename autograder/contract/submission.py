@@ -15,13 +15,13 @@ never evidence about the code.
 from __future__ import annotations
 
 import abc
-import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from autograder.contract.failures import raised, student_message
 from autograder.contract.plain import NotPlainError, to_plain
 from autograder.contract.sources import NotebookSources
 from course_lib.testing import CheckFailure
@@ -94,15 +94,14 @@ class InKernelSubmission(Submission):
 
     def _lookup(self, name: str) -> Any:
         if name not in self._namespace:
-            raise StudentError(
-                f"the notebook defines nothing named {name!r}; did you run its cell?"
-            )
+            raise StudentError(student_message(name, {"kind": "missing"}))
         return self._namespace[name]
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         function = self._lookup(name)
         if not callable(function):
-            raise StudentError(f"{name} should be a function, got {type(function).__name__}")
+            kind = {"kind": "not_callable", "type": type(function).__name__}
+            raise StudentError(student_message(name, kind))
         plain_args = to_plain(list(args), path=f"{name} arguments")
         plain_kwargs = to_plain(dict(kwargs), path=f"{name} keyword arguments")
         result = _run_student(name, function, *plain_args, **plain_kwargs)
@@ -119,22 +118,21 @@ class InKernelSubmission(Submission):
         elif callable(model):
             result = _run_student(name, model, x)
         else:
-            raise StudentError(f"{name} should be a model or function, got {type(model).__name__}")
+            kind = {"kind": "not_model", "type": type(model).__name__}
+            raise StudentError(student_message(name, kind))
         plain = _plain_result(result, name, what="prediction")
         if not isinstance(plain, np.ndarray):
-            raise StudentError(f"{name} should predict an array, got {type(plain).__name__}")
+            kind = {"kind": "not_array", "type": type(plain).__name__}
+            raise StudentError(student_message(name, kind))
         return plain
 
 
 def _run_student(name: str, function: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return function(*args, **kwargs)
-    except NotImplementedError:
-        raise StudentError(
-            f"{name} is not implemented yet (it raises NotImplementedError)"
-        ) from None
     except Exception as exc:
-        raise StudentError(f"calling {name} raised {_describe(exc)}") from None
+        # Skip our own frame (the call into the student's function), as the kernel side does.
+        raise StudentError(student_message(name, raised(exc, skip_frames=1))) from None
 
 
 def notebook_sources(grade_id: str, folder: Path | None = None) -> NotebookSources | None:
@@ -156,14 +154,6 @@ def notebook_sources(grade_id: str, folder: Path | None = None) -> NotebookSourc
         if grade_id in ids:
             return NotebookSources(cells_of(nb, upto=ids.index(grade_id) + 1))
     return None
-
-
-def _describe(exc: BaseException) -> str:
-    # The last frames are the student's; the check's own frames would only confuse.
-    # Skip our own frame (the call into the student's function) so that both modes word it alike.
-    frames = traceback.extract_tb(exc.__traceback__.tb_next)[-3:]
-    where = "".join(f"\n    line {f.lineno} in {f.name}: {f.line}" for f in frames if f.line)
-    return f"{type(exc).__name__}: {exc}{where}"
 
 
 def _plain_result(value: Any, name: str, *, what: str = "result") -> Any:

@@ -149,10 +149,8 @@ def failed_result(job: Job, reason: str) -> dict:
     from autograder.contract import notebook as notebooks
 
     source = notebooks.read(job.source)
-    code = notebooks.cells_by_grade_id(source)
     cells = [{"grade_id": gid, "points": pts, "checks": [], "error": reason, "score": 0.0}
-             for gid, pts in notebooks.graded_cells(source).items()
-             if code[gid].cell_type == "code"]  # fmt: skip
+             for gid, pts in notebooks.graded_code_cells(source).items()]  # fmt: skip
     return {"assignment": job.assignment, "notebook": str(job.notebook), "status": "error",
             "reason": reason, "score": 0.0, "max_score": sum(c["points"] for c in cells),
             "seconds": 0.0, "protections": {}, "integrity": [], "notes": [], "cells": cells,

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograder.contract import plain
+from autograder.contract.failures import clip, student_message
 from autograder.contract.plain import to_plain
 from autograder.contract.sources import NotebookSources
 from autograder.contract.submission import StudentError, Submission
@@ -31,8 +32,6 @@ from autograder.engine.kernel import KernelSession
 from autograder.engine.sandbox import Layout, Limits
 from autograder.engine.wire import WireError
 
-# Messages come from the student's process: keep what a report shows to a sane size.
-_MAX_MESSAGE = 2000
 # The most an interrupted kernel gets to come back before the notebook counts as broken.
 _INTERRUPT_GRACE_S = 5.0
 
@@ -128,7 +127,7 @@ class BridgeSubmission(Submission):
                 raise StudentError(f"the {session.death()} while {what}")
             if run.status == "error":
                 raise StudentError(
-                    f"the grading bridge failed while {what} ({_clip(run.error)}); "
+                    f"the grading bridge failed while {what} ({clip(run.error)}); "
                     "did the notebook tamper with sys.modules or builtins?"
                 )
             reply, values = kernel_bridge.read_message(responses, request_id, limit)
@@ -155,38 +154,6 @@ def _unpack(reply: dict, arrays: list[np.ndarray], request_id: str, name: str) -
     if reply.get("ok") is not False or not isinstance(error, dict):
         raise WireError("it is neither a value nor an error")
     raise StudentError(student_message(name, error))
-
-
-def student_message(name: str, error: dict) -> str:
-    """In-kernel mode's wording for a failure the kernel reported as ``error``."""
-    kind = error.get("kind")
-    text = {key: _clip(str(error.get(key, ""))) for key in ("type", "message")}
-    if kind == "missing":
-        return f"the notebook defines nothing named {name!r}; did you run its cell?"
-    if kind == "not_callable":
-        return f"{name} should be a function, got {text['type']}"
-    if kind == "not_model":
-        return f"{name} should be a model or function, got {text['type']}"
-    if kind == "not_array":
-        return f"{name} should predict an array, got {text['type']}"
-    if kind == "not_implemented":
-        return f"{name} is not implemented yet (it raises NotImplementedError)"
-    if kind == "raised":
-        frames = error.get("frames") if isinstance(error.get("frames"), list) else []
-        where = "".join(
-            f"\n    line {_clip(str(f.get('line')))} in {_clip(str(f.get('name')))}: "
-            f"{_clip(str(f.get('text')))}"
-            for f in frames[-3:]
-            if isinstance(f, dict)
-        )
-        return f"calling {name} raised {text['type']}: {text['message']}{where}"
-    if kind in ("not_plain", "too_large"):
-        return text["message"]
-    return f"the grading bridge could not serve {name}: {text['message']} (kind {kind!r})"
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE] + "... (cut)"
 
 
 def _remove(folder: Path, request_id: str) -> None:

@@ -26,6 +26,7 @@ from nbformat.notebooknode import NotebookNode
 
 from autograder.contract import notebook as notebooks
 from autograder.contract import runner
+from autograder.contract.notebook import graded_code_cells, is_test_cell, nbgrader_meta
 from autograder.contract.runner import CellResult, CheckResult, render_text
 from autograder.contract.sources import NotebookSources, cells_of
 from autograder.engine import phases, warmup
@@ -33,7 +34,7 @@ from autograder.engine.bridge import BridgeSubmission, install_code
 from autograder.engine.kernel import KernelSession, KernelStartError
 from autograder.engine.mounts import secret_paths
 from autograder.engine.outputs import Execution, OutputBudget
-from autograder.engine.restore import graded_code_cells, is_test_cell, nbgrader_meta, restore_cells
+from autograder.engine.restore import restore_cells
 from autograder.engine.sandbox import Layout, Limits, SandboxUnavailable, plan_launch
 
 _HIDDEN_MARK = "### BEGIN HIDDEN TESTS"

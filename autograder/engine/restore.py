@@ -16,37 +16,11 @@ import copy
 import nbformat
 from nbformat.notebooknode import NotebookNode
 
-from autograder.contract.notebook import strip_hidden_tests
-
-
-def nbgrader_meta(cell: NotebookNode) -> dict:
-    """A cell's nbgrader metadata; ``{}`` when absent or not a dict (a hand-edited file)."""
-    metadata = cell.get("metadata")
-    meta = metadata.get("nbgrader") if isinstance(metadata, dict) else None
-    if not isinstance(meta, dict) or not isinstance(meta.get("grade_id", ""), str):
-        return {}
-    return meta
-
-
-def is_protected(meta: dict) -> bool:
-    """A locked cell, or a test cell (graded and not an answer)."""
-    return bool(meta.get("locked")) or (bool(meta.get("grade")) and not meta.get("solution"))
-
-
-def is_test_cell(cell: NotebookNode) -> bool:
-    meta = nbgrader_meta(cell)
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
-
-
-def graded_code_cells(nb: NotebookNode) -> dict[str, float]:
-    """grade_id → points of every graded code cell, in notebook order."""
-    return {
-        meta["grade_id"]: float(meta.get("points", 0))
-        for cell in nb.cells
-        if cell.cell_type == "code"
-        and (meta := nbgrader_meta(cell)).get("grade")
-        and meta.get("grade_id")
-    }
+from autograder.contract.notebook import (
+    is_protected,
+    nbgrader_meta,
+    strip_hidden_tests,
+)
 
 
 def restore_cells(submitted: NotebookNode, source: NotebookNode) -> tuple[NotebookNode, list[str]]:

@@ -4,6 +4,10 @@
 prediction check feeds scikit-learn's own centroids to the student's predict function, so
 that a fitting mistake and a prediction mistake are told apart. The digits baseline is
 scored on the test split, which the notebook never touches.
+
+No fresh digits exist (scikit-learn's bundled set is all there is), so this metric is
+scored on the public test split, which a student could train on; contract rule 7 and the
+README's security model say so.
 """
 
 from __future__ import annotations

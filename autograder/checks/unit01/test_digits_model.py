@@ -1,6 +1,10 @@
 """Hidden checks for unit01_digits_model: test accuracy on the held-out digits split.
 
 The reference softmax regression reaches about 0.96; the nearest-centroid baseline 0.90.
+
+No fresh digits exist (scikit-learn's bundled set is all there is), so this metric is
+scored on the public test split, which a student could train on; contract rule 7 and the
+README's security model say so.
 """
 
 from __future__ import annotations

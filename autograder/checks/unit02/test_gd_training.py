@@ -2,6 +2,10 @@
 
 The trained ``W_gd, b_gd`` are read by name and evaluated here on the digits test split,
 which the notebook never trains on.
+
+No fresh digits exist (scikit-learn's bundled set is all there is), so this metric is
+scored on the public test split, which a student could train on; contract rule 7 and the
+README's security model say so.
 """
 
 import numpy as np

@@ -3,6 +3,10 @@
 ``keras_model`` is asked for predictions on the digits test split (never trained on). It
 must output the logits of an affine map, be accurate, and agree with the model trained
 from scratch (``W_gd, b_gd``): the two are the same model trained by the same algorithm.
+
+No fresh digits exist (scikit-learn's bundled set is all there is), so this metric is
+scored on the public test split, which a student could train on; contract rule 7 and the
+README's security model say so.
 """
 
 import numpy as np
