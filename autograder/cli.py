@@ -61,9 +61,10 @@ def demo(
     known = known_units()
     chosen = tuple(u.strip() for u in units.split(",") if u.strip()) if units else tuple(known)
     _require_units(chosen, known)
-    if out is not None and out.exists() and any(out.iterdir()):
-        _fail(f"--out {out} exists and is not empty; pick a new folder (nothing is overwritten)")
-    run_demo(out_dir=out, units=chosen, console=console)
+    try:
+        run_demo(out_dir=out, units=chosen, console=console)
+    except FileExistsError as exc:  # checked before anything is written
+        _fail(f"{exc}; pick a new folder (nothing is overwritten)")
 
 
 @app.command("student-dist")
@@ -114,8 +115,8 @@ def grade(
         _fail(f"--device must be auto, cpu or gpu; got {device!r}")
     try:
         folders = course_folders(course_dir)
-        assert_released(folders, assignment)
-        show = details_visible(folders.details, duedate=_duedate(folders, assignment))
+        duedate = assert_released(folders, assignment)
+        show = details_visible(folders.details, duedate=duedate)
         options = BatchOptions(workers=workers or usable_cores(), limits=_limits(timeout, memory),
                                device=device, shard=parse_shard(shard), resume=resume,
                                students=tuple(student or ()), show_details=show)  # fmt: skip
@@ -144,16 +145,6 @@ def usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
-
-
-def _duedate(folders, assignment: str):
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(folders.db_url) as gradebook:
-        try:
-            return gradebook.find_assignment(assignment).duedate
-        except MissingEntry:
-            return None
 
 
 @app.command("grade-notebook")

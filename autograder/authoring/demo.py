@@ -51,7 +51,7 @@ def run_demo(
     if out_dir is None:
         out_dir = Path(tempfile.mkdtemp(prefix="medl-demo-"))
     elif out_dir.exists() and any(out_dir.iterdir()):
-        raise FileExistsError(f"demo directory must be new or empty, got {out_dir}")
+        raise FileExistsError(f"demo directory {out_dir} exists and is not empty")
     units = tuple(units) if units else tuple(known_units())
     course = Course.create(out_dir, list(units), repo=repo_root())
     result = DemoResult(course=course)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from course_lib.testing import CheckFailure
 
@@ -84,15 +83,11 @@ class NotebookSources:
     @classmethod
     def from_texts(cls, texts: list[str]) -> NotebookSources:
         """Sources of plain cell texts, all of them the student's (tests, tools)."""
-        cells = []
-        for index, text in enumerate(texts, start=1):
-            text = python_text(text)
-            try:
-                tree = ast.parse(text)
-            except (SyntaxError, ValueError):
-                tree = None
-            cells.append(Cell(index, "", text, tree))
-        return cls(cells)
+        return cls([Cell(index, "", *_parsed(text)) for index, text in enumerate(texts, start=1)])
+
+    def upto(self, index: int) -> NotebookSources:
+        """The sources of the cells at notebook positions ``1..index`` (those run so far)."""
+        return NotebookSources([cell for cell in self.cells if cell.index <= index])
 
     def defines(self, name: str) -> bool:
         """Whether a top-level ``def``/``class`` statement defines ``name``."""
@@ -126,11 +121,6 @@ class NotebookSources:
         first = min([node.lineno] + [d.lineno for d in node.decorator_list])
         return "\n".join(lines[first - 1 : node.end_lineno]) + "\n"
 
-    def cell_of(self, name: str) -> str | None:
-        """grade_id of the cell holding the last top-level definition of ``name``."""
-        found = self._definitions.get(name)
-        return found[-1][0].grade_id if found else None
-
 
 def cells_of(nb, *, upto: int | None = None) -> list[Cell]:
     """The code cells of notebook ``nb`` (an nbformat node), hidden tests removed.
@@ -145,21 +135,18 @@ def cells_of(nb, *, upto: int | None = None) -> list[Cell]:
         if cell.get("cell_type") != "code":
             continue
         meta = nbgrader_meta(cell)
-        protected = is_protected(meta)
-        text = python_text(strip_hidden_tests(str(cell.get("source", ""))))
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError):
-            tree = None
-        cells.append(Cell(index, str(meta.get("grade_id", "")), text, tree, not protected))
+        text, tree = _parsed(strip_hidden_tests(str(cell.get("source", ""))))
+        cells.append(Cell(index, str(meta.get("grade_id", "")), text, tree, not is_protected(meta)))
     return cells
 
 
-def from_notebook_file(path: Path) -> NotebookSources:
-    """The sources of the notebook at ``path`` (nbformat 4)."""
-    from autograder.contract.notebook import read
-
-    return NotebookSources(cells_of(read(Path(path))))
+def _parsed(text: str) -> tuple[str, ast.Module | None]:
+    """A cell's Python text (magics rewritten) and its syntax tree, None if it does not parse."""
+    text = python_text(text)
+    try:
+        return text, ast.parse(text)
+    except (SyntaxError, ValueError):
+        return text, None
 
 
 def python_text(text: str) -> str:

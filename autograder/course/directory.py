@@ -45,7 +45,8 @@ def repo_root() -> Path:
 
 def units(repo: Path | None = None) -> list[str]:
     """The assignment ids that have a source notebook, e.g. ['unit01', 'unit02']."""
-    root = (repo or repo_root()) / _source_directory(repo or repo_root())
+    repo = repo or repo_root()
+    root = repo / _source_directory(repo)
     return sorted(p.name for p in root.iterdir() if (p / f"{p.name}.ipynb").is_file())
 
 

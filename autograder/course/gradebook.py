@@ -78,8 +78,11 @@ def record(
     notebooks.write(_clean(executed), target)
 
 
-def assert_released(folders: CourseFolders, assignment: str) -> None:
+def assert_released(folders: CourseFolders, assignment: str) -> datetime | None:
     """Fail with a one-line fix when ``assignment`` is not in the gradebook.
+
+    Returns:
+        The assignment's due date (naive UTC, as nbgrader stores it), or None.
 
     Raises:
         CourseError: naming the command that adds it.
@@ -95,7 +98,7 @@ def assert_released(folders: CourseFolders, assignment: str) -> None:
             )
     with Gradebook(folders.db_url) as gradebook:
         try:
-            gradebook.find_assignment(assignment)
+            return gradebook.find_assignment(assignment).duedate
         except MissingEntry:
             raise CourseError(
                 f"assignment {assignment!r} is not in the gradebook ({folders.db_url}): run "

@@ -238,6 +238,9 @@ def _run_cells(nb: NotebookNode, ctx: _Context, session: KernelSession, layout: 
     limits = ctx.limits
     deadline = ctx.started + float(limits.notebook_timeout_s)
     budget = OutputBudget(int(limits.output_bytes))
+    # The restored notebook's code, parsed once; each graded cell's checks see the cells up
+    # to it (what has run), as in-kernel mode does.
+    parsed = NotebookSources(cells_of(nb))
     for index, cell in enumerate(nb.cells, start=1):
         if cell.cell_type != "code":
             continue
@@ -268,8 +271,9 @@ def _run_cells(nb: NotebookNode, ctx: _Context, session: KernelSession, layout: 
         if run.status == "died":
             return f"{session.death()} while running {where}"
         if grade_id in ctx.graded and nbgrader_meta(cell).get("grade"):
-            sources = NotebookSources(cells_of(nb, upto=index))
-            submission = BridgeSubmission(session, layout, limits=limits, sources=sources)
+            submission = BridgeSubmission(
+                session, layout, limits=limits, sources=parsed.upto(index)
+            )
             result = _score(cell, run, ctx, submission)
             ctx.results[grade_id] = result
             text = render_text(result, show_details=ctx.show_details) + "\n"
