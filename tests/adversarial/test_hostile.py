@@ -7,6 +7,7 @@ nothing the hostile one did carried over.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -352,7 +353,10 @@ def test_hidden_checks_and_solutions_cannot_be_found(toy):
     assert all(p.exists() for p in direct), "the control: they exist outside the sandbox"
     roots = ["/tmp", "/var/tmp", "/work", str(Path.home()), str(REPO)]
     code = _attack([str(p) for p in direct], []) + SEARCH.replace("ROOTS", repr(roots))
-    result = toy.grade(toy.release({"unit98_double_impl": code}))
+    # The walk reads every file the sandbox shows; on a loaded two-core runner that can take
+    # longer than the toy's 4 s cell limit, and this test is about what it finds, not speed.
+    slow_walk = dataclasses.replace(toy.limits, cell_timeout_s=60, notebook_timeout_s=120)
+    result = toy.grade(toy.release({"unit98_double_impl": code}), limits=slow_walk)
     assert _attack_report(toy, result)["found"] == {}
     assert "SEARCH[]" in toy.outputs(result), (
         result.notes,
