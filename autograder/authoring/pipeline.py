@@ -58,13 +58,22 @@ def hand_in(course: Course, unit: str, students: dict[str, Mutant | None]) -> No
         course.submit(student, unit, nb)
 
 
-def sample_students(unit: str, *, which: str = "all") -> dict[str, Mutant | None]:
+def sample_students(
+    unit: str, *, which: str = "all", only: tuple[str, ...] = ()
+) -> dict[str, Mutant | None]:
     """The sample students for ``unit``.
 
     Args:
         which: ``"all"`` (reference, blank, the trivial submissions and every mutant) or
             ``"demo"`` (reference, blank and the demo roles).
+        only: when given, just the reference and these mutants (an author trying a few).
     """
+    if only:
+        by_name = {m.name: m for m in samples.mutants(unit)}
+        unknown = sorted(set(only) - set(by_name))
+        if unknown:
+            raise ValueError(f"no mutants named {unknown} in {unit}")
+        return {REFERENCE: None, **{name: by_name[name] for name in only}}
     students: dict[str, Mutant | None] = {REFERENCE: None, BLANK: None}
     if which == "demo":
         students.update(samples.demo_roles(unit))
@@ -76,11 +85,13 @@ def sample_students(unit: str, *, which: str = "all") -> dict[str, Mutant | None
     return students
 
 
-def run_unit(course: Course, unit: str, *, which: str = "all") -> UnitRun:
+def run_unit(
+    course: Course, unit: str, *, which: str = "all", only: tuple[str, ...] = ()
+) -> UnitRun:
     """Release ``unit`` in ``course``, hand in its sample students, autograde them all."""
     started = time.perf_counter()
     course.nbgrader("generate_assignment", unit, "--force", "--log-level=WARN")
-    students = sample_students(unit, which=which)
+    students = sample_students(unit, which=which, only=only)
     hand_in(course, unit, students)
     course.nbgrader("autograde", unit, "--force", "--log-level=WARN")
     run = UnitRun(unit=unit, course=course, mutants=students, scores=course.scores(unit))
@@ -94,14 +105,19 @@ def main() -> None:
     parser.add_argument("unit")
     parser.add_argument("course_dir", type=Path)
     parser.add_argument("--which", default="all", choices=["all", "demo"])
+    parser.add_argument("--only", nargs="+", default=(), metavar="MUTANT",
+                        help="grade just the reference and these mutants")  # fmt: skip
     args = parser.parse_args()
     course = Course.create(args.course_dir, [args.unit])
-    run = run_unit(course, args.unit, which=args.which)
+    run = run_unit(course, args.unit, which=args.which, only=tuple(args.only))
     for student, cells in sorted(run.scores.items()):
         expected = run.expected(student)
         for grade_id, (score, maximum) in cells.items():
             flag = "" if abs(score - expected.get(grade_id, maximum)) < 1e-9 else "  <-- unexpected"
             print(f"{student:24s} {grade_id:32s} {score:5g} / {maximum:g}{flag}")
+            if args.only and student != REFERENCE and score < maximum:
+                # An author trying a few mutants wants to read the message they get.
+                print(course.cell_output(student, args.unit, grade_id))
     print(f"graded in {run.seconds:.0f} s; course at {course.root}")
 
 
