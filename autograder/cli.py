@@ -77,15 +77,20 @@ def student_dist(
     console.print(f"built {build_student_wheel(out_dir=out)}")
 
 
-def _limits(timeout: float | None, memory: int | None):
+def _grading_options(timeout: float | None, memory: int | None, device: str, show: bool):
+    """The one options object a grading command builds; the engine carries it unchanged."""
+    from autograder.engine.options import DEVICES, GradingOptions
     from autograder.engine.sandbox import Limits
 
+    if device not in DEVICES:
+        _fail(f"--device must be {', '.join(DEVICES[:-1])} or {DEVICES[-1]}; got {device!r}")
     defaults = Limits()
-    return Limits(
+    limits = Limits(
         cell_timeout_s=timeout or defaults.cell_timeout_s,
         notebook_timeout_s=max(timeout or 0, defaults.notebook_timeout_s),
         memory_mb=memory or defaults.memory_mb,
     )
+    return GradingOptions(limits=limits, device=device, show_details=show)
 
 
 @app.command()
@@ -111,25 +116,24 @@ def grade(
     from autograder.course.visibility import details_visible
     from autograder.engine.batch import BatchOptions, grade_batch, parse_shard, plan_jobs
 
-    if device not in ("auto", "cpu", "gpu"):
-        _fail(f"--device must be auto, cpu or gpu; got {device!r}")
     try:
         folders = course_folders(course_dir)
         duedate = assert_released(folders, assignment)
         show = details_visible(folders.details, duedate=duedate)
-        options = BatchOptions(workers=workers or usable_cores(), limits=_limits(timeout, memory),
-                               device=device, shard=parse_shard(shard), resume=resume,
-                               students=tuple(student or ()), show_details=show)  # fmt: skip
+        grading = _grading_options(timeout, memory, device, show)
+        options = BatchOptions(grading=grading, workers=workers or usable_cores(),
+                               shard=parse_shard(shard), resume=resume,
+                               students=tuple(student or ()))  # fmt: skip
         total = len(plan_jobs(folders, assignment, options))
     except (CourseError, ValueError) as exc:
         _fail(str(exc))
     with Progress(console=console) as progress:
         task = progress.add_task(f"grading {assignment}", total=total)
 
-        def advance(result: dict) -> None:
-            note = f" ({result['reason']})" if result.get("reason") else ""
+        def advance(result) -> None:  # a NotebookGrade
+            note = f" ({result.reason})" if result.reason else ""
             progress.console.print(
-                f"{result['student']}: {result['score']:g} / {result['max_score']:g}{note}"
+                f"{result.student}: {result.score:g} / {result.max_score:g}{note}"
             )
             progress.advance(task)
 
@@ -174,8 +178,8 @@ def grade_notebook_command(
         show = details_visible(details, duedate=None)
     except (CourseError, FileNotFoundError, ValueError) as exc:
         _fail(str(exc))
-    result = grade_notebook(path, source=source, limits=_limits(timeout, memory), device=device,
-                            show_details=show)  # fmt: skip
+    result = grade_notebook(path, source=source,
+                            options=_grading_options(timeout, memory, device, show))  # fmt: skip
     written = reports.write_all(result.to_dict(), out, show_details=show)
     console.print(reports.markdown(result.to_dict(), show_details=show))
     console.print(

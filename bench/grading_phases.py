@@ -34,6 +34,7 @@ def breakdown(notebook: Path, source: Path, course_root: Path) -> dict:
     from autograder.course.folders import course_folders
     from autograder.engine import isolated, phases
     from autograder.engine.batch import hidden_paths
+    from autograder.engine.options import GradingOptions
     from autograder.engine.sandbox import Limits
 
     times = dict.fromkeys(["kernel_start", "bridge_install", "first_cell", "other_cells",
@@ -71,10 +72,9 @@ def breakdown(notebook: Path, source: Path, course_root: Path) -> dict:
     gc.callbacks.append(on_gc)
     try:
         with phases.listening(record):
-            grade = isolated.grade_notebook(
-                notebook, source=source, limits=Limits(threads=os.cpu_count() or 1),
-                device="cpu", hidden=hidden_paths(course_folders(course_root)),
-            )  # fmt: skip
+            options = GradingOptions(limits=Limits(threads=os.cpu_count() or 1), device="cpu",
+                                     hidden=hidden_paths(course_folders(course_root)))  # fmt: skip
+            grade = isolated.grade_notebook(notebook, source=source, options=options)
     finally:
         gc.callbacks.remove(on_gc)
     by_op: dict[str, int] = {}

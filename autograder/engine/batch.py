@@ -12,13 +12,16 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from autograder.contract.runner import CHECKS_ROOT
 from autograder.course.folders import CourseError, CourseFolders, course_folders
-from autograder.engine.sandbox import Limits
+from autograder.engine.options import GradingOptions
 from autograder.reports import files as reports
+
+if TYPE_CHECKING:  # the workers import the engine themselves; see grade_job
+    from autograder.engine.isolated import NotebookGrade
 
 RESULTS_ROOT = "medl-results"
 EXECUTED = "executed.ipynb"
@@ -26,17 +29,16 @@ EXECUTED = "executed.ipynb"
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """How to grade a batch; see ``medl grade --help`` for each option."""
+    """Which submissions to grade and how many at once; ``grading`` says how to grade each.
 
+    See ``medl grade --help`` for each option.
+    """
+
+    grading: GradingOptions = field(default_factory=GradingOptions)
     workers: int = 1
-    limits: Limits = field(default_factory=Limits)
-    device: str = "cpu"
     shard: tuple[int, int] = (1, 1)
     resume: bool = False
     students: tuple[str, ...] = ()
-    show_details: bool = True
-    isolation: str = "auto"
-    checks_root: Path = CHECKS_ROOT
 
 
 @dataclass(frozen=True)
@@ -49,12 +51,7 @@ class Job:
     notebook: Path
     source: Path
     out_dir: Path
-    limits: Limits
-    device: str
-    show_details: bool
-    isolation: str
-    checks_root: Path
-    hidden: tuple[Path, ...] = ()
+    grading: GradingOptions
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -101,9 +98,10 @@ def plan_jobs(course: Path | CourseFolders, assignment: str, options: BatchOptio
                 f"submitted: {', '.join(found[:10])}{' ...' if len(found) > 10 else ''}"
             )
         found = sorted(options.students)
-    threads = max(1, (os.cpu_count() or 1) // max(1, options.workers))
-    limits = options.limits if options.limits.threads else replace(options.limits, threads=threads)
-    hidden = hidden_paths(folders)
+    # What the batch adds to the caller's options: threads shared fairly between the
+    # workers' kernels, and the course's own folders hidden from every student.
+    grading = options.grading.sharing_cores(options.workers, os.cpu_count() or 1)
+    grading = grading.with_(hidden=(*grading.hidden, *hidden_paths(folders)))
     jobs = []
     for student in in_shard(found, options.shard):
         out = results_dir(folders.root, assignment, student)
@@ -112,8 +110,7 @@ def plan_jobs(course: Path | CourseFolders, assignment: str, options: BatchOptio
         submitted = folders.path("submitted", student, assignment)
         for source in sources:  # one notebook per assignment in this course, but be general
             jobs.append(Job(folders.root, assignment, student, submitted / source.name, source,
-                            out, limits, options.device, options.show_details,
-                            options.isolation, options.checks_root, hidden))  # fmt: skip
+                            out, grading))  # fmt: skip
     return jobs
 
 
@@ -123,38 +120,30 @@ def hidden_paths(folders: CourseFolders) -> tuple[Path, ...]:
     return (*folders.secrets(), folders.root / RESULTS_ROOT)
 
 
-def grade_job(job: Job) -> dict:
+def grade_job(job: Job) -> NotebookGrade:
     """Grade one submission and write its reports; runs in a worker process."""
-    from autograder.engine.isolated import grade_notebook
+    from autograder.engine.isolated import NotebookGrade, grade_notebook
 
     try:
-        grade = grade_notebook(job.notebook, source=job.source, limits=job.limits,
-                               device=job.device, show_details=job.show_details,
-                               hidden=job.hidden, isolation=job.isolation,
-                               checks_root=job.checks_root)  # fmt: skip
-        result = grade.to_dict()
+        grade = grade_notebook(job.notebook, source=job.source, options=job.grading)
         if grade.executed is not None:
             from autograder.contract import notebook as notebooks
 
             notebooks.write(grade.executed, job.out_dir / EXECUTED)
     except Exception as exc:  # the grader's own failure: still one zero, not a dead batch
-        result = failed_result(job, f"grader error: {type(exc).__name__}: {exc}")
-    result["student"] = job.student
-    reports.write_all(result, job.out_dir, show_details=job.show_details)
-    return result
+        grade = NotebookGrade.failed(job.source, job.notebook,
+                                     f"grader error: {type(exc).__name__}: {exc}")  # fmt: skip
+    grade.student = job.student
+    grade.executed = None  # written to disk above; keep what crosses the process pipe light
+    reports.write_all(grade.to_dict(), job.out_dir, show_details=job.grading.show_details)
+    return grade
 
 
-def failed_result(job: Job, reason: str) -> dict:
+def failed_grade(job: Job, reason: str) -> NotebookGrade:
     """A zero for every graded cell of ``job``'s source, with ``reason``."""
-    from autograder.contract import notebook as notebooks
+    from autograder.engine.isolated import NotebookGrade
 
-    source = notebooks.read(job.source)
-    cells = [{"grade_id": gid, "points": pts, "checks": [], "error": reason, "score": 0.0}
-             for gid, pts in notebooks.graded_code_cells(source).items()]  # fmt: skip
-    return {"assignment": job.assignment, "notebook": str(job.notebook), "status": "error",
-            "reason": reason, "score": 0.0, "max_score": sum(c["points"] for c in cells),
-            "seconds": 0.0, "protections": {}, "integrity": [], "notes": [], "cells": cells,
-            "student": job.student}  # fmt: skip
+    return NotebookGrade.failed(job.source, job.notebook, reason, student=job.student)
 
 
 def record_result(
@@ -194,23 +183,23 @@ def grade_batch(
     assignment: str,
     options: BatchOptions,
     *,
-    on_done: Callable[[dict], None] | None = None,
-) -> list[dict]:
+    on_done: Callable[[NotebookGrade], None] | None = None,
+) -> list[NotebookGrade]:
     """Grade the submissions ``options`` selects; record each in the gradebook as it ends.
 
     Args:
         on_done: called in the main process after each submission (progress bars).
 
     Returns:
-        The results (``NotebookGrade.to_dict()`` plus ``student``), in completion order.
+        The grades (each with its ``student``), in completion order.
     """
     folders = folders_of(course)
     jobs = plan_jobs(folders, assignment, options)
-    done: list[dict] = []
+    done: list[NotebookGrade] = []
 
-    def finish(job: Job, result: dict) -> None:
-        if result.get("status") == "error" and reports.read_result(job.out_dir) is None:
-            reports.write_all(result, job.out_dir, show_details=job.show_details)
+    def finish(job: Job, result: NotebookGrade) -> None:
+        if result.status == "error" and reports.read_result(job.out_dir) is None:
+            reports.write_all(result.to_dict(), job.out_dir, show_details=job.grading.show_details)
         record_result(folders, assignment, job.student, job.out_dir)
         done.append(result)
         if on_done:
@@ -224,7 +213,7 @@ def grade_batch(
     pending = list(jobs)
     while pending:  # a worker that dies breaks the pool: rebuild it for the rest
         with cf.ProcessPoolExecutor(options.workers, mp_context=context, initializer=_worker_init,
-                                    initargs=(jobs[0].limits.threads or 1,)) as pool:  # fmt: skip
+                                    initargs=(jobs[0].grading.limits.threads or 1,)) as pool:  # fmt: skip
             futures = {pool.submit(grade_job, job): job for job in pending}
             pending = []
             for future in cf.as_completed(futures):
@@ -234,10 +223,10 @@ def grade_batch(
                 except cf.process.BrokenProcessPool:
                     pending.append(job)
                 except Exception as exc:
-                    finish(job, failed_result(job, f"grader worker failed: {exc}"))
+                    finish(job, failed_grade(job, f"grader worker failed: {exc}"))
         if pending and len(pending) == len(futures):  # no progress: give up on them, loudly
             for job in pending:
-                finish(job, failed_result(job, "grader worker process died"))
+                finish(job, failed_grade(job, "grader worker process died"))
             pending = []
     return done
 

@@ -33,6 +33,7 @@ from autograder.engine import phases, warmup
 from autograder.engine.bridge import BridgeSubmission, install_code
 from autograder.engine.kernel import KernelSession, KernelStartError
 from autograder.engine.mounts import secret_paths
+from autograder.engine.options import GradingOptions
 from autograder.engine.outputs import Execution, OutputBudget
 from autograder.engine.restore import restore_cells
 from autograder.engine.sandbox import Layout, Limits, SandboxUnavailable, plan_launch
@@ -60,6 +61,7 @@ class NotebookGrade:
         integrity: changes made to restore locked and test cells from the source.
         notes: other things worth knowing (cut output, files not copied).
         seconds: wall-clock time of the whole grading.
+        student: who handed it in, when graded as part of a course's batch.
         executed: the notebook as executed, with outputs and check reports (not in
             :meth:`to_dict`; write it with nbformat for feedback).
     """
@@ -73,7 +75,16 @@ class NotebookGrade:
     integrity: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    student: str = ""
     executed: NotebookNode | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def failed(cls, source: Path, notebook: Path, reason: str, student: str = "") -> NotebookGrade:
+        """A zero for every graded cell of ``source``: the submission could not be graded."""
+        graded = graded_code_cells(notebooks.read(Path(source)))
+        cells = [CellResult(gid, points, error=reason) for gid, points in graded.items()]
+        return cls(assignment=Path(source).resolve().parent.name, notebook=Path(notebook),
+                   cells=cells, status="error", reason=reason, student=student)  # fmt: skip
 
     @property
     def score(self) -> float:
@@ -97,6 +108,7 @@ class NotebookGrade:
             "integrity": list(self.integrity),
             "notes": list(self.notes),
             "cells": [cell.to_dict() for cell in self.cells],
+            **({"student": self.student} if self.student else {}),
         }
 
 
@@ -104,24 +116,15 @@ def grade_notebook(
     notebook: Path,
     *,
     source: Path,
-    limits: Limits = Limits(),  # noqa: B008 - frozen, so one shared default is safe
-    device: str = "cpu",
-    checks_root: Path = runner.CHECKS_ROOT,
-    show_details: bool = True,
-    hidden: tuple[Path, ...] = (),
-    isolation: str = "auto",
+    options: GradingOptions = GradingOptions(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> NotebookGrade:
     """Grade ``notebook`` against the source notebook ``source`` in a sandboxed kernel.
 
     Args:
         notebook: the student's .ipynb; the other files of its folder are copied too.
         source: the instructor's source notebook (points, locked cells, hidden tests).
-        limits: time, memory, output and transfer limits.
-        device: ``"cpu"``, ``"gpu"`` or ``"auto"`` (see :func:`~autograder.engine.sandbox.plan_launch`).
-        checks_root: folder of the hidden checks.
-        show_details: include check failure messages in the executed notebook's outputs.
-        hidden: more paths to hide from the student (results folder, other courses).
-        isolation: ``"auto"``, ``"bubblewrap"``, ``"unshare"`` or ``"none"``.
+        options: limits, device, isolation, checks, what to hide and show (see
+            :class:`~autograder.engine.options.GradingOptions`).
 
     Returns:
         The grade; it never raises for anything the submission contains or does.
@@ -143,10 +146,9 @@ def grade_notebook(
     else:
         nb, grade.integrity = restore_cells(submitted, source_nb)
         grade.executed = nb
-        context = _Context(grade, graded, results, limits, checks_root, show_details, started)
+        context = _Context(grade, graded, results, options, started)
         try:
-            _grade_in_sandbox(nb, context, source=Path(source), device=device, hidden=hidden,
-                              isolation=isolation)  # fmt: skip
+            _grade_in_sandbox(nb, context, source=Path(source))
         except Exception as exc:  # a grader bug must not stop a batch: report it instead
             tail = "".join(traceback.format_exception(exc)[-3:])
             grade.status, grade.reason = "error", f"internal grader error: {tail}"
@@ -173,22 +175,26 @@ class _Context:
     grade: NotebookGrade
     graded: dict[str, float]
     results: dict[str, CellResult]
-    limits: Limits
-    checks_root: Path
-    show_details: bool
+    options: GradingOptions
     started: float
 
+    @property
+    def limits(self) -> Limits:
+        return self.options.limits
 
-def _grade_in_sandbox(nb: NotebookNode, ctx: _Context, *, source, device, hidden, isolation):
+
+def _grade_in_sandbox(nb: NotebookNode, ctx: _Context, *, source: Path):
     grade = ctx.grade
     # A fallback-mode student can leave files the grader cannot delete; never fail on that.
     with tempfile.TemporaryDirectory(prefix="medl-grade-", ignore_cleanup_errors=True) as tmp:
         layout = Layout.create(Path(tmp))
         grade.notes += _copy_folder(grade.notebook.resolve().parent, layout.staging, ctx.limits)
         try:
-            secrets = secret_paths(checks_root=ctx.checks_root, source=source, extra=hidden)
-            plan = plan_launch(layout, limits=ctx.limits, device=device, secrets=secrets,
-                               isolation=isolation)  # fmt: skip
+            options = ctx.options
+            secrets = secret_paths(checks_root=options.checks_root, source=source,
+                                   extra=options.hidden)  # fmt: skip
+            plan = plan_launch(layout, limits=options.limits, device=options.device,
+                               secrets=secrets, isolation=options.isolation)  # fmt: skip
         except (SandboxUnavailable, ValueError) as exc:
             grade.status, grade.reason = "error", f"no sandbox: {exc}"
             return
@@ -276,7 +282,7 @@ def _run_cells(nb: NotebookNode, ctx: _Context, session: KernelSession, layout: 
             )
             result = _score(cell, run, ctx, submission)
             ctx.results[grade_id] = result
-            text = render_text(result, show_details=ctx.show_details) + "\n"
+            text = render_text(result, show_details=ctx.options.show_details) + "\n"
             cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=text))
             if session.broken or not session.alive:
                 return session.broken or f"{session.death()} while the checks of {where} ran"
@@ -296,4 +302,6 @@ def _score(
     with phases.phase("warmup_wait"):
         warmup.wait()
     with phases.phase("checks", grade_id=grade_id):
-        return runner.run_checks(grade_id, submission, points=points, checks_root=ctx.checks_root)
+        return runner.run_checks(
+            grade_id, submission, points=points, checks_root=ctx.options.checks_root
+        )

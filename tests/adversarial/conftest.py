@@ -14,6 +14,7 @@ import pytest
 from autograder.authoring import cells as authoring
 from autograder.contract import notebook as notebooks
 from autograder.engine.isolated import grade_notebook
+from autograder.engine.options import GradingOptions
 from autograder.engine.sandbox import Limits
 
 DOUBLE = '''
@@ -110,8 +111,8 @@ class Toy:
 
     def grade(self, nb_or_path, student: str = "student", **kwargs):
         path = nb_or_path if isinstance(nb_or_path, Path) else self.hand_in(nb_or_path, student)
-        kwargs.setdefault("limits", LIMITS)
-        return grade_notebook(path, source=self.source, checks_root=self.checks, **kwargs)
+        options = GradingOptions(**{"limits": LIMITS, "checks_root": self.checks, **kwargs})
+        return grade_notebook(path, source=self.source, options=options)
 
     @staticmethod
     def scores(grade) -> dict[str, float]:

@@ -22,6 +22,7 @@ from autograder.engine.batch import (
     parse_shard,
     results_dir,
 )
+from autograder.engine.options import GradingOptions
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +42,9 @@ def make_course(toy, repo: Path) -> Course:
 
 
 def options(toy, **kwargs) -> BatchOptions:
-    return BatchOptions(limits=toy.limits, checks_root=toy.checks, **kwargs)
+    grading = GradingOptions(limits=toy.limits, checks_root=toy.checks,
+                             show_details=kwargs.pop("show_details", True))  # fmt: skip
+    return BatchOptions(grading=grading, **kwargs)
 
 
 @pytest.fixture
@@ -51,12 +54,12 @@ def course(toy, repo):
 
 def test_parallel_batch_isolates_a_crashing_submission(toy, course):
     results = grade_batch(course.root, "unit98", options(toy, workers=2))
-    by_student = {r["student"]: r for r in results}
+    by_student = {r.student: r for r in results}
     assert set(by_student) == {"honest", "wrong", "crasher"}
-    assert by_student["honest"]["score"] == 6.0
-    assert by_student["wrong"]["score"] == 3.0  # double: 1 of 4 (partial credit), square: 2
-    assert by_student["crasher"]["score"] == 0.0
-    assert "exited with code 7" in by_student["crasher"]["reason"]
+    assert by_student["honest"].score == 6.0
+    assert by_student["wrong"].score == 3.0  # double: 1 of 4 (partial credit), square: 2
+    assert by_student["crasher"].score == 0.0
+    assert "exited with code 7" in by_student["crasher"].reason
     scores = course.scores("unit98")
     assert scores["honest"] == {"unit98_double": (4.0, 4.0), "unit98_square": (2.0, 2.0)}
     assert scores["crasher"]["unit98_double"] == (0.0, 4.0)
@@ -69,7 +72,7 @@ def test_resume_skips_finished_submissions(toy, course):
     grade_batch(course.root, "unit98", options(toy, students=("honest",)))
     stamp = (results_dir(course.root, "unit98", "honest") / "results.json").stat().st_mtime_ns
     again = grade_batch(course.root, "unit98", options(toy, resume=True))
-    assert sorted(r["student"] for r in again) == ["crasher", "wrong"]
+    assert sorted(r.student for r in again) == ["crasher", "wrong"]
     assert (
         results_dir(course.root, "unit98", "honest") / "results.json"
     ).stat().st_mtime_ns == stamp

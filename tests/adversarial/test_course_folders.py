@@ -14,6 +14,7 @@ from autograder.cli import app
 from autograder.course.directory import Course, tool_env
 from autograder.course.folders import CourseError, course_folders
 from autograder.engine.batch import BatchOptions, grade_batch
+from autograder.engine.options import GradingOptions
 
 # nbgrader's defaults everywhere except the course id: source/, release/, submitted/, ...
 DEFAULT_CONFIG = 'c = get_config()\nc.CourseDirectory.course_id = "toy"\n'
@@ -48,9 +49,9 @@ def default_course(toy):
 
 @pytest.mark.slow
 def test_a_course_with_nbgraders_default_layout_grades_and_exports(toy, default_course):
-    options = BatchOptions(limits=toy.limits, checks_root=toy.checks)
+    options = BatchOptions(grading=GradingOptions(limits=toy.limits, checks_root=toy.checks))
     [result] = grade_batch(default_course.root, "unit98", options)
-    assert (result["student"], result["score"], result["status"]) == ("honest", 6.0, "ok")
+    assert (result.student, result.score, result.status) == ("honest", 6.0, "ok")
     subprocess.run([sys.executable, "-m", "nbgrader", "export"], cwd=default_course.root,
                    env=tool_env(), check=True, capture_output=True)  # fmt: skip
     with open(default_course.root / "grades.csv") as handle:

@@ -20,6 +20,7 @@ from autograder.contract.runner import run_checks
 from autograder.contract.submission import InKernelSubmission, notebook_sources
 from autograder.engine import isolated
 from autograder.engine.isolated import NotebookGrade, grade_notebook
+from autograder.engine.options import GradingOptions
 from autograder.engine.restore import restore_cells
 from autograder.engine.sandbox import Limits, detect_protections
 
@@ -122,8 +123,8 @@ def release(source, answer: str | None = None):
 def grade(unit, nb, **kwargs) -> NotebookGrade:
     root, source = unit
     path = notebooks.write(nb, root / "submitted" / "s" / "unit97" / "unit97.ipynb")
-    kwargs.setdefault("limits", LIMITS)
-    return grade_notebook(path, source=source, checks_root=root / "checks", **kwargs)
+    options = GradingOptions(**{"limits": LIMITS, "checks_root": root / "checks", **kwargs})
+    return grade_notebook(path, source=source, options=options)
 
 
 def printed(result: NotebookGrade, grade_id: str) -> str:
