@@ -16,10 +16,13 @@ import pytest
 from autograder.course.directory import Course, tool_env
 from autograder.engine.batch import (
     BatchOptions,
+    folders_of,
     grade_batch,
+    hidden_paths,
     in_shard,
     merge,
     parse_shard,
+    plan_jobs,
     results_dir,
 )
 from autograder.engine.options import GradingOptions
@@ -156,3 +159,25 @@ def test_shards_are_disjoint_covering_and_balanced():
 def test_unknown_student_is_refused(toy, course):
     with pytest.raises(ValueError, match="no submission of unit98 from nobody"):
         grade_batch(course.root, "unit98", replace(options(toy), students=("nobody",)))
+
+
+def test_every_job_carries_the_callers_options(toy, course, tmp_path):
+    # One options object from the CLI to the worker: the batch adds the threads each of
+    # its kernels may use and the course's secrets to hide, and changes nothing else.
+    extra = tmp_path / "another-course"
+    grading = GradingOptions(limits=toy.limits, checks_root=toy.checks, show_details=False,
+                             isolation="none", hidden=(extra,))  # fmt: skip
+    jobs = plan_jobs(course.root, "unit98", BatchOptions(grading=grading, workers=2))
+    assert sorted(job.student for job in jobs) == ["crasher", "honest", "wrong"]
+    for job in jobs:
+        assert job.grading.limits.threads >= 1
+        assert job.grading.hidden == (extra, *hidden_paths(folders_of(course.root)))
+        assert job.grading.with_(limits=toy.limits, hidden=(extra,)) == grading
+
+
+@pytest.mark.parametrize(
+    "field, value", [("device", "tpu"), ("isolation", "docker")], ids=["device", "isolation"]
+)
+def test_grading_options_refuse_unknown_values(field, value):
+    with pytest.raises(ValueError, match=f"got {value!r}"):
+        GradingOptions(**{field: value})
