@@ -110,12 +110,12 @@ class public_checks:  # noqa: N801 - reads as a statement: `with public_checks()
                 where = "".join(f"\n      line {f.lineno} in {f.name}: {f.line}" for f in frames)
                 print(f"STOP  {type(error).__name__}: {error}{where}")
         failed = len(self.tally.failures)
-        if failed or stopped:
-            stop = "; the rest did not run" if stopped else ""
-            print(
-                f"public checks: {failed} of {self.tally.run} failed{stop}; the hidden checks "
-                "still run and count"
-            )
+        hidden = "the hidden checks still run and count"
+        if stopped and not self.tally.run:  # e.g. the function is not written yet
+            print(f"public checks: none ran (stopped above); {hidden}")
+        elif failed or stopped:
+            stop = ", then the STOP above ended the rest" if stopped else ""
+            print(f"public checks: {failed} of {self.tally.run} failed{stop}; {hidden}")
         else:
             print(f"public checks: all {self.tally.run} passed")
         if self.note:

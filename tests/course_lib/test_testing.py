@@ -1,3 +1,6 @@
+import contextlib
+import io
+
 import numpy as np
 import pytest
 
@@ -8,6 +11,7 @@ from course_lib.testing import (
     assert_gradient_close,
     assert_shape,
     numeric_gradient,
+    public_checks,
     rel_error,
 )
 
@@ -99,3 +103,40 @@ def test_assert_at_least_says_by_how_much():
     assert_at_least(0.95, 0.93, name="accuracy")
     with pytest.raises(CheckFailure, match="accuracy: got 0.5000, needs at least 0.9300"):
         assert_at_least(0.5, 0.93, name="accuracy")
+
+
+def _public_run(body) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), public_checks():
+        body()
+    return out.getvalue()
+
+
+def test_public_checks_report_every_failure_and_go_on():
+    def body():
+        assert_close(1.0, 2.0, name="first")
+        assert_close(3.0, 3.0, name="second")
+        assert_close(5.0, 6.0, name="third")
+
+    text = _public_run(body)
+    assert "FAIL  first" in text and "FAIL  third" in text
+    assert "public checks: 2 of 3 failed; the hidden checks still run and count" in text
+
+
+def test_public_checks_say_when_nothing_ran():
+    def body():
+        raise NotImplementedError
+
+    text = _public_run(body)
+    assert "STOP  body is not implemented yet" in text
+    assert "public checks: none ran (stopped above)" in text and "0 of 0" not in text
+
+
+def test_public_checks_say_a_stop_ended_the_rest():
+    def body():
+        assert_close(1.0, 2.0, name="first")
+        raise ValueError("bad shape")
+
+    text = _public_run(body)
+    assert "STOP  ValueError: bad shape" in text
+    assert "1 of 1 failed, then the STOP above ended the rest" in text
