@@ -6,10 +6,11 @@ import ast
 import contextlib
 import textwrap
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
-from autograder.contract.submission import Submission
+from autograder.contract.submission import StudentError, Submission
 from course_lib.testing import CheckFailure
 
 # Names whose use means "autodiff did the work": forbidden in manual-backprop cells.
@@ -101,3 +102,22 @@ def assert_code_avoids(
             if submission.defines(helper):
                 seen.add(helper)
                 queue.append((helper, submission.source(helper)))
+
+
+def assert_raises_value_error(
+    submission: Submission, function: str, *args: Any, what: str, **kwargs: Any
+) -> None:
+    """Fail unless ``function(*args, **kwargs)`` raises the ValueError its docstring promises.
+
+    Spec edge cases with a documented error are a branch no ordinary input reaches. Both
+    grading modes word a student's exception as "calling f raised ValueError: ..."
+    (:mod:`autograder.contract.failures`), so the type is read from that message: a
+    KeyError from a dict lookup, an IndexError, or a silent result all fail.
+    """
+    try:
+        result = submission.call(function, *args, **kwargs)
+    except StudentError as exc:
+        if f"calling {function} raised ValueError" in str(exc):
+            return
+        raise CheckFailure(f"{what}: expected a ValueError, but {exc}") from None
+    raise CheckFailure(f"{what}: expected a ValueError, got the result {result!r:.150}")

@@ -1,6 +1,12 @@
 import pytest
 
-from autograder.contract.kit import AUTODIFF_NAMES, assert_no_forbidden_names, float64, names_used
+from autograder.contract.kit import (
+    AUTODIFF_NAMES,
+    assert_no_forbidden_names,
+    assert_raises_value_error,
+    float64,
+    names_used,
+)
 from autograder.contract.sources import NotebookSources
 from autograder.contract.submission import InKernelSubmission
 from course_lib.testing import CheckFailure
@@ -59,3 +65,21 @@ def test_float64_reaches_new_layers_and_restores():
     after = keras.layers.Dense(1)
     after.build((None, 2))
     assert after.kernel.dtype == before
+
+
+@pytest.mark.parametrize(
+    "body, verdict",
+    [
+        ("raise ValueError('bad average')", None),
+        ("return {'micro': 1}[average]", "expected a ValueError, but calling f raised KeyError"),
+        ("return 0.5", "expected a ValueError, got the result 0.5"),
+    ],
+    ids=["value-error", "key-error", "silent-result"],
+)
+def test_documented_value_error_is_required(body, verdict):
+    submission = FakeSubmission({"f": f"def f(average):\n    {body}\n"})
+    if verdict is None:
+        assert_raises_value_error(submission, "f", "weighted", what="f('weighted')")
+        return
+    with pytest.raises(CheckFailure, match=verdict):
+        assert_raises_value_error(submission, "f", "weighted", what="f('weighted')")

@@ -1,4 +1,4 @@
-"""What unit01's metric checks share: forbidden library names and noisy label pairs."""
+"""What unit01's checks share: forbidden library names and noisy label pairs."""
 
 from __future__ import annotations
 

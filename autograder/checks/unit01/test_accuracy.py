@@ -36,16 +36,19 @@ def assert_matches(submission, case, y_true, y_pred):
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_matches_sklearn(submission, case):
+    """Random labels, arrays and plain lists, against ``accuracy_score``; a float."""
     assert_matches(submission, case, *CASES[case])
 
 
 def test_all_correct_and_all_wrong(submission):
+    """Accuracy 1 and 0 in one check, so that a constant answer earns nothing."""
     for case, (y_true, y_pred) in EXTREMES.items():
         assert_matches(submission, case, y_true, y_pred)
 
 
 @pytest.mark.gate
 def test_counts_without_library_metrics(submission):
+    """The unit's rule: the metric counts for itself (gate)."""
     submission.call("accuracy", np.array([0, 1]), np.array([1, 1]))
     assert_no_forbidden_names(
         submission,

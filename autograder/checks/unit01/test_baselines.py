@@ -3,7 +3,9 @@
 ``DummyClassifier(strategy="most_frequent")`` and ``NearestCentroid`` are the oracles; the
 prediction check feeds scikit-learn's own centroids to the student's predict function, so
 that a fitting mistake and a prediction mistake are told apart. The digits baseline is
-scored on the test split, which the notebook never touches.
+scored on the test split, which the notebook never touches, and its setup is checked
+apart from its score: ``centroid_classifier`` must be the student's own nearest-centroid
+fit on the notebook's training part, not on the dev rows too (which still scores well).
 
 No fresh digits exist (scikit-learn's bundled set is all there is), so this metric is
 scored on the public test split, which a student could train on; contract rule 7 and the
@@ -46,6 +48,7 @@ BLOB_CASES = {
 
 @pytest.mark.parametrize("case", list(MAJORITY_CASES), ids=list(MAJORITY_CASES))
 def test_majority_class(submission, case):
+    """The most frequent label, ties to the smallest (``DummyClassifier``'s rule)."""
     y = MAJORITY_CASES[case]
     got = submission.call("majority_class", y)
     expected = (
@@ -62,6 +65,7 @@ def test_majority_class(submission, case):
 
 @pytest.mark.parametrize("case", list(BLOB_CASES), ids=list(BLOB_CASES))
 def test_centroids_match_sklearn(submission, case):
+    """Row c is the mean of class c, as ``NearestCentroid.centroids_``."""
     x, y = BLOB_CASES[case]
     got = submission.call("nearest_centroid_fit", x, y)
     expected = NearestCentroid().fit(x, y).centroids_
@@ -72,6 +76,8 @@ def test_centroids_match_sklearn(submission, case):
 
 @pytest.mark.parametrize("case", list(BLOB_CASES), ids=list(BLOB_CASES))
 def test_predictions_match_sklearn(submission, case):
+    """Euclidean nearest centroid, fed scikit-learn's centroids so that a
+    fitting mistake cannot hide or cause a prediction mistake."""
     x, y = BLOB_CASES[case]
     oracle = NearestCentroid().fit(x, y)
     queries = rng(94).normal(scale=2.5, size=(200, x.shape[1]))
@@ -94,19 +100,60 @@ def test_predictions_match_sklearn(submission, case):
         )
 
 
-def test_digits_test_accuracy(submission):
-    x_test, y_test = data.load("digits", "test")
-    pred = as_array(
-        submission.predict("centroid_classifier", x_test), name="centroid_classifier(x_test)"
-    )
+def _labels(pred, n: int, what: str) -> np.ndarray:
+    pred = as_array(pred, name=what)
     if pred.ndim == 2:
         pred = np.argmax(pred, axis=1)
-    if pred.shape != y_test.shape:
-        raise CheckFailure(
-            f"centroid_classifier should return labels of shape {y_test.shape}, got {pred.shape}"
-        )
+    if pred.shape != (n,):
+        raise CheckFailure(f"{what} should be labels of shape {(n,)}, got {pred.shape}")
+    return pred
+
+
+def test_digits_test_accuracy(submission):
+    """The notebook's baseline is as accurate as a nearest-centroid classifier is."""
+    x_test, y_test = data.load("digits", "test")
+    pred = _labels(
+        submission.predict("centroid_classifier", x_test),
+        len(y_test),
+        "centroid_classifier(x_test)",
+    )
     assert_at_least(
         float(np.mean(pred == y_test)),
         DIGITS_TARGET,
         name="nearest-centroid accuracy on the held-out digits test split",
     )
+
+
+def _setup_queries() -> np.ndarray:
+    """The test images and midpoints of random pairs of them: the midpoints lie near the
+    decision boundaries, where slightly different centroids change the label."""
+    x_test, _ = data.load("digits", "test")
+    pairs = rng(171).integers(0, len(x_test), size=(2, 1000))
+    return np.concatenate([x_test, (x_test[pairs[0]] + x_test[pairs[1]]) / 2])
+
+
+def test_digits_baseline_fitted_on_the_training_part(submission):
+    """The experiment's setup, which the accuracy alone cannot see: centroids fitted on
+    all labelled rows (training and dev) score as well on the test split but make the dev
+    accuracy printed next to them optimistic. The oracle is the student's own
+    ``nearest_centroid_fit`` and ``nearest_centroid_predict`` on the rows the notebook's
+    split put in the training part, so a mistake in those functions costs nothing here."""
+    x_all, y_all = data.load("digits", "train")
+    train_idx = as_array(submission.read("digits_train_idx"), name="digits_train_idx").astype(int)
+    centroids = submission.call("nearest_centroid_fit", x_all[train_idx], y_all[train_idx], 10)
+    queries = _setup_queries()
+    n = len(queries)
+    expected = _labels(
+        submission.call("nearest_centroid_predict", centroids, queries),
+        n,
+        "nearest_centroid_predict(centroids, x)",
+    )
+    got = _labels(submission.predict("centroid_classifier", queries), n, "centroid_classifier(x)")
+    differ = int(np.sum(got != expected))
+    if differ:
+        raise CheckFailure(
+            f"centroid_classifier disagrees on {differ} of {n} inputs (test images and "
+            "midpoints between pairs of them) with nearest_centroid_fit(x_digits_train, "
+            "y_digits_train, n_classes=10) followed by nearest_centroid_predict: fit the "
+            "baseline on the training part only"
+        )

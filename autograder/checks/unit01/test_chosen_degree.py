@@ -48,6 +48,7 @@ def _chosen(submission) -> int:
 
 
 def test_minimises_your_dev_error(submission):
+    """The choice follows the student's own dev errors (not the training ones)."""
     chosen = _chosen(submission)
     degrees = as_array(submission.read("degrees"), name="degrees").astype(np.int64)
     dev_mse = as_array(submission.read("dev_mse"), name="dev_mse").astype(np.float64)
@@ -62,6 +63,8 @@ def test_minimises_your_dev_error(submission):
 
 
 def test_near_the_oracle_optimum(submission):
+    """The choice is (near) the best degree on the notebook's data, recomputed
+    here, so a wrong sweep cannot make a wrong choice look right."""
     chosen = _chosen(submission)
     degrees = np.arange(1, 13)
     if chosen not in degrees:

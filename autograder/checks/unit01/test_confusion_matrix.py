@@ -1,4 +1,9 @@
-"""Hidden checks for unit01_confusion_matrix: counts against scikit-learn."""
+"""Hidden checks for unit01_confusion_matrix: counts against scikit-learn.
+
+Besides random labels, the spec's edges: a label that is only predicted, ``n_classes``
+larger than every label, a single sample, and no sample at all with ``n_classes`` given
+(a ``k x k`` matrix of zeros; reading ``max()`` of an empty array raises).
+"""
 
 from __future__ import annotations
 
@@ -24,15 +29,24 @@ CASES = {
     "label-only-in-predictions": (*_only_predicted(), None, 5),
     "n_classes-larger-than-labels": (*noisy_labels(14, 25, 3), 5, 5),
     "single-sample": (np.array([1]), np.array([0]), None, 2),
+    "no-samples-n_classes-3": (np.array([], np.int64), np.array([], np.int64), 3, 3),
 }
+
+
+def _expected(y_true, y_pred, k):
+    if len(y_true) == 0:
+        # scikit-learn refuses empty input; with no pair to count, every entry is 0.
+        return np.zeros((k, k), dtype=np.int64)
+    return sklearn_confusion_matrix(y_true, y_pred, labels=np.arange(k))
 
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_matches_sklearn(submission, case):
+    """Every count of the ``k x k`` matrix, rows true and columns predicted."""
     y_true, y_pred, n_classes, k = CASES[case]
     kwargs = {} if n_classes is None else {"n_classes": n_classes}
     got = submission.call("confusion_matrix", y_true, y_pred, **kwargs)
-    expected = sklearn_confusion_matrix(y_true, y_pred, labels=np.arange(k))
+    expected = _expected(y_true, y_pred, k)
     assert_close(
         got,
         expected,
@@ -44,6 +58,7 @@ def test_matches_sklearn(submission, case):
 
 @pytest.mark.gate
 def test_counts_without_library_metrics(submission):
+    """The unit's rule: the metric counts for itself (gate)."""
     # Run it first, so an unimplemented function cannot pass this check.
     submission.call("confusion_matrix", np.array([0, 1]), np.array([1, 1]))
     assert_no_forbidden_names(

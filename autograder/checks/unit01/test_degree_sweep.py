@@ -45,6 +45,8 @@ def _oracle(x_train, y_train, x_dev, y_dev, degrees):
     ids=[f"{c}-{p}" for c in CASES for p in ("train", "dev")],
 )  # fmt: skip
 def test_errors_match_sklearn(submission, case, part):
+    """Train and dev MSE per degree, each fitted on the training data only; one
+    case sweeps 0, 2, ..., 8, so a sweep over positions instead of degrees fails."""
     data = CASES[case]
     result = submission.call("degree_sweep", *data)
     if not isinstance(result, list) or len(result) != 2:

@@ -3,7 +3,9 @@
 ``fit_polynomial``'s coefficients are evaluated here, in the check, and compared with
 ``LinearRegression(fit_intercept=False)`` on ``PolynomialFeatures`` (an SVD-based
 least-squares solve, minimum-norm when the fit is not unique). ``predict_polynomial`` is
-compared with NumPy's ``polyval`` on given coefficients.
+compared with NumPy's ``polyval`` on given coefficients, and ``polynomial_features`` with
+scikit-learn's design matrix on a plain list (the public check's twin: the other checks
+pass arrays, so a function that only works on arrays would lose nothing there).
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ PREDICT_CASES = {
 
 X_NEW = np.linspace(-1.0, 1.0, 41)
 
+# A Python list, as in the public check, with 0 (where x ** 0 must still be 1) and negatives.
+FEATURE_X = [0.0, -1.5, 0.5, 2.0, -0.25, 1.0]
+FEATURE_DEGREE = 4
+
 
 def _sklearn_predictions(x, y, degree, x_new):
     features = PolynomialFeatures(degree)
@@ -55,6 +61,8 @@ def _sklearn_predictions(x, y, degree, x_new):
     ids=[f"fit-{c}" for c in FIT_CASES] + [f"predict-{c}" for c in PREDICT_CASES],
 )
 def test_matches_oracle(submission, case):
+    """Least-squares fits (including degree 0 and an underdetermined one, where
+    only the minimum-norm solution matches) and evaluation in increasing order."""
     if case in PREDICT_CASES:
         w = PREDICT_CASES[case]
         got = submission.call("predict_polynomial", w, X_NEW)
@@ -78,4 +86,23 @@ def test_matches_oracle(submission, case):
         atol=1e-7,
         name=f"the degree-{degree} least-squares polynomial for {case}, evaluated at the "
         "training points and on a grid",
+    )
+
+
+def test_polynomial_features_of_a_list(submission):
+    """The design matrix itself, on a list input as in the public check (the fit and
+    prediction checks send arrays): entry ``[i, j]`` is ``x[i] ** j``, with a column of
+    ones for ``j = 0`` even at ``x = 0``."""
+    got = as_array(
+        submission.call("polynomial_features", FEATURE_X, FEATURE_DEGREE),
+        name="polynomial_features result",
+    )
+    expected = PolynomialFeatures(FEATURE_DEGREE).fit_transform(np.array(FEATURE_X)[:, None])
+    assert_shape(got, expected.shape, name=f"polynomial_features(a list of 6, {FEATURE_DEGREE})")
+    assert_close(
+        got,
+        expected,
+        rtol=1e-12,
+        atol=1e-12,
+        name=f"polynomial_features({FEATURE_X}, {FEATURE_DEGREE}) (entry [i, j] is x[i] ** j)",
     )

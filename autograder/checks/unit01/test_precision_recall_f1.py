@@ -2,7 +2,10 @@
 
 Binary, macro and per-class scores on random labels, and the cases where a denominator
 is 0 (nothing predicted positive, no positive sample, a class never predicted, a class
-that occurs nowhere), which must count as 0.
+that occurs nowhere), which must count as 0. Two spec edges more: ``average="binary"``
+counts at least ``pos_label + 1`` classes even when no label reaches ``pos_label``, and a
+macro average counts a class that is absent from both label arrays. Any other
+``average`` raises the documented ValueError.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import pytest
 from sklearn.metrics import precision_recall_fscore_support
 
 from autograder.checks.unit01.common import METRIC_LIBRARY_NAMES, noisy_labels
-from autograder.contract.kit import assert_no_forbidden_names
+from autograder.contract.kit import assert_no_forbidden_names, assert_raises_value_error
 from course_lib.testing import as_array, assert_close
 
 
@@ -34,6 +37,12 @@ def _no_positive_samples():
     return np.zeros_like(y_pred), y_pred
 
 
+def _class_2_nowhere():
+    y_true, y_pred = noisy_labels(131, 90, 3)
+    # Labels 0, 1 and 3: k = 4, and class 2 neither occurs nor is predicted.
+    return np.where(y_true == 2, 3, y_true), np.where(y_pred == 2, 3, y_pred)
+
+
 # id -> (y_true, y_pred, keyword arguments for the student's function)
 CASES = {
     "binary-n80": (*noisy_labels(31, 80, 2), {}),
@@ -47,6 +56,9 @@ CASES = {
         *noisy_labels(38, 40, 3),
         {"average": None, "n_classes": 5},
     ),
+    # A batch with no positive label at all: k = pos_label + 1 = 2, every score 0.
+    "zero-division-no-positive-anywhere": (np.zeros(15, np.int64), np.zeros(15, np.int64), {}),
+    "zero-division-class-2-nowhere-macro": (*_class_2_nowhere(), {"average": "macro"}),
 }
 
 
@@ -70,6 +82,8 @@ def _oracle(y_true, y_pred, average="binary", pos_label=1, n_classes=None):
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_matches_sklearn(submission, case):
+    """Binary, macro and per-class scores, and every zero-denominator case, against
+    scikit-learn with ``zero_division=0``."""
     y_true, y_pred, kwargs = CASES[case]
     got = submission.call("precision_recall_f1", y_true, y_pred, **kwargs)
     expected = _oracle(y_true, y_pred, **kwargs)
@@ -86,8 +100,25 @@ def test_matches_sklearn(submission, case):
     )
 
 
+def test_unknown_average_raises_value_error(submission):
+    """The docstring promises a ValueError for any other ``average``; a fall-through
+    branch would silently answer "micro" or "weighted" with some other average."""
+    y_true, y_pred = noisy_labels(132, 30, 3)
+    for average in ("micro", "weighted"):
+        assert_raises_value_error(
+            submission,
+            "precision_recall_f1",
+            y_true,
+            y_pred,
+            average=average,
+            what=f"precision_recall_f1(..., average={average!r}) (only 'binary', 'macro' "
+            "and None are supported)",
+        )
+
+
 @pytest.mark.gate
 def test_counts_without_library_metrics(submission):
+    """The unit's rule: the metric counts for itself (gate)."""
     submission.call("precision_recall_f1", np.array([0, 1, 1]), np.array([1, 1, 0]))
     assert_no_forbidden_names(
         submission,

@@ -2,7 +2,9 @@
 
 Fold order and which rows land in which fold are free; what is checked is the partition,
 and that every class and every fold gets the same counts as StratifiedKFold's (as
-multisets: sorted per class, and sorted fold sizes).
+multisets: sorted per class, and sorted fold sizes). The labels are "any ints": one case
+has a negative label and one far above the class count, which ``range(max(y) + 1)`` or
+``np.bincount`` would miss.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ CASES = {
     "rare-class-with-3-rows-k5": (_labels(63, {0: 40, 1: 25, 2: 3}), 5),
     "binary-61-39-k10": (_labels(64, {0: 61, 1: 39}), 10),
     "10-classes-k3": (_labels(65, {c: 7 + c for c in range(10)}), 3),
+    "labels-minus-1-3-100-k4": (_labels(161, {-1: 14, 3: 11, 100: 9}), 4),
 }
 
 
@@ -53,6 +56,8 @@ def _folds(submission, y, k, seed=0):
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_folds_partition_the_rows(submission, case):
+    """Each fold's train and dev parts are disjoint and cover every row; the dev
+    folds together hold every row once."""
     y, k = CASES[case]
     n = len(y)
     folds = _folds(submission, y, k)
@@ -81,6 +86,7 @@ def test_folds_partition_the_rows(submission, case):
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_counts_like_sklearn(submission, case):
+    """Fold sizes and per-class counts per fold as ``StratifiedKFold``'s."""
     y, k = CASES[case]
     folds = _folds(submission, y, k)
     with warnings.catch_warnings():
@@ -108,6 +114,7 @@ def test_counts_like_sklearn(submission, case):
 
 
 def test_seeded_shuffle(submission):
+    """The same seed gives the same folds, another seed other folds."""
     y, k = CASES["3-classes-50-30-23-k5"]
     first = _folds(submission, y, k, seed=3)
     again = _folds(submission, y, k, seed=3)

@@ -1,7 +1,9 @@
 """Hidden checks for unit01_train_dev_test_split: sizes, partition, seeded shuffling.
 
 The part sizes follow scikit-learn's rounding (``ceil(fraction * n)`` rows), read off
-``sklearn.model_selection.train_test_split`` itself.
+``sklearn.model_selection.train_test_split`` itself. The documented ValueError ("nothing
+would be left for training") is checked where the rounded counts, not the fractions, use
+up every row.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import numpy as np
 import pytest
 from sklearn.model_selection import train_test_split
 
+from autograder.contract.kit import assert_raises_value_error
 from course_lib.testing import CheckFailure, as_array, assert_close
 
 # id -> (n, dev_fraction, test_fraction)
@@ -19,6 +22,13 @@ CASES = {
     "n10-no-dev-test0.3": (10, 0.0, 0.3),
     "n1438-dev0.2-no-test": (1438, 0.2, 0.0),
     "n203-dev0.13-test0.07": (203, 0.13, 0.07),
+}
+
+# id -> (n, dev_fraction, test_fraction) that leave no training row: 2 + 3 = 5 rows
+# exactly, and ceil(3.5) + ceil(5.5) = 10 rows although the fractions add up to 0.9.
+NOTHING_LEFT = {
+    "n5-dev0.4-test0.6-exactly-n": (5, 0.4, 0.6),
+    "n10-dev0.35-test0.55-rounding-takes-the-rest": (10, 0.35, 0.55),
 }
 
 
@@ -48,6 +58,7 @@ def _split(submission, n, dev_fraction, test_fraction, seed=0):
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_part_sizes_like_sklearn(submission, case):
+    """Part sizes with scikit-learn's rounding up, including empty parts."""
     n, dev_fraction, test_fraction = CASES[case]
     train, dev, test = _split(submission, n, dev_fraction, test_fraction)
     n_test, n_dev = _sklearn_size(n, test_fraction), _sklearn_size(n, dev_fraction)
@@ -62,6 +73,7 @@ def test_part_sizes_like_sklearn(submission, case):
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_parts_are_disjoint_and_cover_every_row(submission, case):
+    """The three parts are a partition of ``range(n)``."""
     n, dev_fraction, test_fraction = CASES[case]
     parts = dict(zip(("train", "dev", "test"), _split(submission, n, dev_fraction, test_fraction)))
     for name, part in parts.items():
@@ -79,7 +91,26 @@ def test_parts_are_disjoint_and_cover_every_row(submission, case):
     )
 
 
+@pytest.mark.parametrize("case", list(NOTHING_LEFT), ids=list(NOTHING_LEFT))
+def test_raises_when_nothing_left_for_training(submission, case):
+    """The documented ValueError, at its boundary: the held-out parts take every row once
+    rounded up. An empty training part (``>`` for ``>=``) or a test on the fractions
+    instead of the row counts would return a split with nothing to train on."""
+    n, dev_fraction, test_fraction = NOTHING_LEFT[case]
+    n_held_out = _sklearn_size(n, dev_fraction) + _sklearn_size(n, test_fraction)
+    assert_raises_value_error(
+        submission,
+        "train_dev_test_split",
+        n,
+        dev_fraction=dev_fraction,
+        test_fraction=test_fraction,
+        what=f"train_dev_test_split on {case}: dev and test take {n_held_out} of {n} rows, "
+        "so nothing would be left for training",
+    )
+
+
 def test_seeded_shuffle(submission):
+    """The seed drives the shuffle, and the rows are shuffled at all."""
     n = 60
     first = _split(submission, n, 0.25, 0.25, seed=3)
     again = _split(submission, n, 0.25, 0.25, seed=3)
