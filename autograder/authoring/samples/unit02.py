@@ -1,7 +1,10 @@
 """Sample submissions for unit02: one planted mistake per graded function, and the demo roles.
 
-Scores were measured with ``python -m autograder.authoring.pipeline unit02 DIR``. Mistakes that
-make a public check fail cost the whole cell (nbgrader scores a cell that raises as 0).
+Scores were measured with ``python -m autograder.authoring.pipeline unit02 DIR``. A mistake
+a public check catches costs what that check costs, never the whole cell: every check of a
+cell runs and counts. The file is a catalogue, one entry per planted mistake, so it runs past 300 lines. A mistake
+in ``softmax_regression_grads`` that changes the gradients also costs the training cell:
+its checks compare ``train_softmax_regression`` with an independent reference run.
 """
 
 from autograder.contract.notebook import Mutant
@@ -34,7 +37,7 @@ MUTANTS = [
         cell="unit02_sigmoid_impl",
         find="return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))",
         replace="return np.exp(z) / (1.0 + np.exp(z))",
-        expected={"unit02_sigmoid": 1.0},
+        expected={"unit02_sigmoid": 1.2},
         message="sigmoid at huge logits",
     ),
     Mutant(
@@ -44,7 +47,7 @@ MUTANTS = [
         cell="unit02_sigmoid_impl",
         find="z = np.asarray(z, dtype=np.float64)",
         replace="z = np.asarray(z, dtype=np.float32)",
-        expected={"unit02_sigmoid": 1.0},
+        expected={"unit02_sigmoid": 0.8},
         message="sigmoid of a (7,) input",
     ),
     Mutant(
@@ -140,12 +143,13 @@ MUTANTS = [
     ),
     Mutant(
         # Passes the public checks (they test the loss and dW only); the hidden ones catch
-        # it. Training still converges: a wrong-signed bias step is absorbed by W.
+        # it. Training still reaches the accuracy (a wrong-signed bias step is absorbed by
+        # W), but not the reference run of the algorithm.
         name="db_wrong_sign",
         cell="unit02_softmax_regression_grads_impl",
         find="db = dZ.sum(axis=0) / n",
         replace="db = (Y_onehot - np.exp(log_P)).sum(axis=0) / n",
-        expected={"unit02_softmax_regression_grads": 0.6667},
+        expected={"unit02_softmax_regression_grads": 0.6667, "unit02_gd_training": 1.2},
         message="db vs tf.GradientTape",
     ),
     Mutant(
@@ -159,13 +163,13 @@ MUTANTS = [
         message="loss (mean categorical cross-entropy, vs keras CategoricalCrossentropy)",
     ),
     Mutant(
-        # Caught by the public closed-form check. Training still reaches the targets: the
-        # missing 1/n only scales the W step by the batch size.
+        # Caught by the public closed-form check. Training still reaches the accuracy (the
+        # missing 1/n only scales the W step by the batch size), not the reference run.
         name="dW_missing_mean",
         cell="unit02_softmax_regression_grads_impl",
         find="dW = X.T @ dZ / n",
         replace="dW = X.T @ dZ",
-        expected={"unit02_softmax_regression_grads": 0.6667},
+        expected={"unit02_softmax_regression_grads": 0.6667, "unit02_gd_training": 1.2},
         message="dW at W = 0, b = 0",
     ),
     Mutant(
@@ -187,12 +191,13 @@ MUTANTS = [
     ),
     Mutant(
         # A barely trained model is a class-template matcher (about 0.9 test accuracy), so
-        # it also disagrees with the well-trained Keras model.
+        # it also disagrees with the well-trained Keras model. The function itself is right:
+        # its reference runs pass.
         name="gd_tiny_learning_rate",
         cell="unit02_gd_training_impl",
         find="train_softmax_regression(x_train, y_train, epochs=20, learning_rate=0.5)",
         replace="train_softmax_regression(x_train, y_train, epochs=20, learning_rate=1e-4)",
-        expected={"unit02_gd_training": 0.0, "unit02_keras_model": 2.0},
+        expected={"unit02_gd_training": 1.8, "unit02_keras_model": 2.4},
         message="test accuracy of argmax(x @ W_gd + b_gd)",
     ),
     Mutant(
@@ -200,7 +205,7 @@ MUTANTS = [
         cell="unit02_keras_model_impl",
         find="keras.layers.Dense(num_classes)",
         replace='keras.layers.Dense(num_classes, activation="softmax")',
-        expected={"unit02_keras_model": 2.0},
+        expected={"unit02_keras_model": 1.2},
         message="keras_model at midpoints",
     ),
     Mutant(
@@ -208,8 +213,110 @@ MUTANTS = [
         cell="unit02_keras_model_impl",
         find="train_keras_model(keras_model, x_train, y_train, epochs=20, learning_rate=0.5)",
         replace="train_keras_model(keras_model, x_train, y_train, epochs=1, learning_rate=1e-3)",
-        expected={"unit02_keras_model": 1.0},
+        expected={"unit02_keras_model": 0.6},
         message="keras_model test accuracy",
+    ),
+    # --- Mistakes the checks of the first version let through ------------------------------
+    Mutant(
+        # The identity sigmoid(z) = 1 - sigmoid(-z) (the public check's comment) on the
+        # negative side: within 1e-16 of the truth, but 0 instead of 4e-18 at z = -40.
+        name="sigmoid_one_minus_for_negatives",
+        cell="unit02_sigmoid_impl",
+        find="return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))",
+        replace="return np.where(z >= 0, 1.0 / (1.0 + e), 1.0 - 1.0 / (1.0 + e))",
+        expected={"unit02_sigmoid": 1.6},
+        message="sigmoid of very negative logits",
+    ),
+    Mutant(
+        # One shift for the whole array: exact while every row's maximum is near the
+        # global one, 0 / 0 for a row far below it.
+        name="softmax_global_max",
+        cell="unit02_softmax_impl",
+        find="e = np.exp(z - np.max(z, axis=-1, keepdims=True))",
+        replace="e = np.exp(z - np.max(z))",
+        expected={"unit02_softmax": 1.0},
+        message="softmax at huge logits",
+    ),
+    Mutant(
+        # .mean() already divides by n. The public checks test no db, and the digits still
+        # train (the bias barely moves), so only the gradient checks and the reference run
+        # of the training see it.
+        name="db_averaged_twice",
+        cell="unit02_softmax_regression_grads_impl",
+        find="db = dZ.sum(axis=0) / n",
+        replace="db = dZ.mean(axis=0) / n",
+        expected={"unit02_softmax_regression_grads": 0.6667, "unit02_gd_training": 1.2},
+        message="b after one full-batch step",
+    ),
+    Mutant(
+        # Softmax regression without its bias still reaches 0.95 on the digits.
+        name="gd_bias_never_updated",
+        cell="unit02_gd_training_impl",
+        find="            b = b - learning_rate * db\n",
+        replace="",
+        expected={"unit02_gd_training": 1.2},
+        message="b is still 0",
+    ),
+    Mutant(
+        # One permutation for all epochs: every epoch visits the same batches.
+        name="gd_permutation_once",
+        cell="unit02_gd_training_impl",
+        find="for _ in range(epochs):\n        order = shuffler.permutation(n)",
+        replace="order = shuffler.permutation(n)\n    for _ in range(epochs):",
+        expected={"unit02_gd_training": 1.8},
+        message="W after mini-batch training (n45_batch8)",
+    ),
+    Mutant(
+        # The short last batch is skipped: 30 of the 1438 digits sit out each epoch.
+        name="gd_drops_last_batch",
+        cell="unit02_gd_training_impl",
+        find="for start in range(0, n, batch_size):",
+        replace="for start in range(0, n - batch_size + 1, batch_size):",
+        expected={"unit02_gd_training": 2.4},
+        message="after mini-batch training (n45_batch8)",
+    ),
+    Mutant(
+        # n // batch_size + 1 batches: right for 1438 digits in batches of 32, one empty
+        # batch (a 0 / 0 gradient) whenever batch_size divides n, as in a full-batch step.
+        name="gd_empty_last_batch",
+        cell="unit02_gd_training_impl",
+        find=(
+            "for start in range(0, n, batch_size):\n"
+            "            batch = order[start : start + batch_size]"
+        ),
+        replace=(
+            "for i in range(n // batch_size + 1):\n"
+            "            batch = order[i * batch_size : (i + 1) * batch_size]"
+        ),
+        expected={"unit02_gd_training": 1.8},
+        message="after mini-batch training (n40_batch8)",
+    ),
+    Mutant(
+        # The notebook's own call uses seed 0, so a hard-coded 0 changes nothing there.
+        name="gd_ignores_seed",
+        cell="unit02_gd_training_impl",
+        find="shuffler = np.random.default_rng(seed)",
+        replace="shuffler = np.random.default_rng(0)",
+        expected={"unit02_gd_training": 1.8},
+        message="after mini-batch training (n40_batch8)",
+    ),
+    Mutant(
+        # Adam at the same learning rate is as accurate and agrees on 98% of the test
+        # images, but it is not the algorithm of section 7.
+        name="keras_adam",
+        cell="unit02_keras_model_impl",
+        find="optimizer=keras.optimizers.SGD(learning_rate=learning_rate),",
+        replace="optimizer=keras.optimizers.Adam(learning_rate=learning_rate),",
+        expected={"unit02_keras_model": 2.4},
+        message="from those of a reference run",
+    ),
+    Mutant(
+        name="keras_no_bias",
+        cell="unit02_keras_model_impl",
+        find="keras.layers.Dense(num_classes)",
+        replace="keras.layers.Dense(num_classes, use_bias=False)",
+        expected={"unit02_keras_model": 2.4},
+        message="the Dense layer must have its bias",
     ),
 ]
 

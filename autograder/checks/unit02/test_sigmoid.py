@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+import scipy.special
 
 from autograder.contract.kit import float64, rng
 from course_lib.testing import assert_close
@@ -23,6 +24,7 @@ def keras_sigmoid(z: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_matches_keras(submission, case):
+    """Ordinary logits to float64 accuracy (a float32 computation is off by 1e-7)."""
     z = CASES[case]()
     got = submission.call("sigmoid", z)
     assert_close(got, keras_sigmoid(z), rtol=RTOL, atol=ATOL, name=f"sigmoid of a {z.shape} input")
@@ -30,9 +32,29 @@ def test_matches_keras(submission, case):
 
 @pytest.mark.weight(2)
 def test_huge_logits(submission):
+    """Both branches of the stable form: exp(z) at z = 1000 overflows to inf / inf."""
     # exp overflows past 709.78: a formula that exponentiates +z gives inf/inf = nan here.
     z = np.array([-1000.0, -745.0, -100.0, -30.0, 0.0, 30.0, 100.0, 745.0, 1000.0])
     got = submission.call("sigmoid", z)
     assert_close(
         got, keras_sigmoid(z), rtol=RTOL, atol=ATOL, name=f"sigmoid at huge logits z = {z.tolist()}"
+    )
+
+
+def test_relative_accuracy_far_left(submission):
+    """Far left sigmoid(z) is tiny, and float64 holds it to 16 digits (e/(1+e), e = exp(z)).
+
+    Guards the symmetry shortcut 1 - sigmoid(-z) for z < 0: off by at most 1e-16, so the
+    absolute tolerance above lets it pass, but 0 instead of 4e-18 at z = -40, and the log of
+    it (a cross-entropy) is then -inf. SciPy's expit is the independent reference.
+    """
+    z = np.array([-20.0, -40.0, -100.0, -300.0, -700.0])
+    got = submission.call("sigmoid", z)
+    assert_close(
+        got,
+        scipy.special.expit(z),
+        rtol=RTOL,
+        atol=0.0,
+        name=f"sigmoid of very negative logits z = {z.tolist()} (relative accuracy: "
+        "compute e^z / (1 + e^z) there, not 1 - sigmoid(-z))",
     )

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from autograder.checks.unit02.common import loss_and_grads
 from autograder.contract.kit import AUTODIFF_NAMES, assert_no_forbidden_names, float64, rng
 from course_lib.testing import (
     CheckFailure,
@@ -58,10 +59,7 @@ def tape_reference(W, b, X, Y):
 
 def numpy_loss(W, b, X, Y) -> float:
     """The mean cross-entropy, computed stably in NumPy (for finite differences)."""
-    Z = X @ W + b
-    Z = Z - Z.max(axis=1, keepdims=True)
-    log_p = Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
-    return float(-np.sum(Y * log_p) / X.shape[0])
+    return loss_and_grads(W, b, X, Y)[0]
 
 
 @pytest.mark.gate
