@@ -3,9 +3,11 @@
 Scores were measured with ``python -m autograder.authoring.pipeline unit04 DIR`` and are
 ``points × passed weight / total weight`` over a cell's hidden checks (4 decimals). Most
 mistakes pass the visible checks and lose part of a cell, the way a plausible bug would; a
-mistake the visible checks catch costs the whole cell. Later cells call earlier functions
+mistake the visible checks catch costs what those checks cost. Later cells call earlier functions
 (the backward pass uses the activation derivatives and the forward cache, the gradient-norm
-study uses both passes), so some mistakes cost points in more than one cell.
+study uses both passes), so some mistakes cost points in more than one cell. The module is
+long because it is a catalogue: one entry per planted mistake, each with the comment that
+says why a student would write it and which check it meets.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ _BN_BACKWARD_BY_TAPE = """\
     return dx, dgamma, dout.sum(axis=0)"""
 
 MUTANTS = [
-    # --- activations (2 points: 7 Keras comparisons, huge inputs worth 2) ----------------
+    # --- activations (2 points: 7 Keras comparisons, huge inputs worth 2, unknown name) --
     Mutant(
         # Keras' default GELU: off by up to 5e-4; the public check only tests gelu(0). The
         # derivative cell's public finite-difference check differentiates this GELU and no
@@ -62,7 +64,7 @@ MUTANTS = [
         cell="unit04_activations_impl",
         find="return 0.5 * z * erfc(-z / np.sqrt(2.0))",
         replace="return 0.5 * z * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (z + 0.044715 * z**3)))",
-        expected={"unit04_activations": 1.7778},
+        expected={"unit04_activations": 1.8},
         message='(z, "gelu")',
     ),
     Mutant(
@@ -70,10 +72,20 @@ MUTANTS = [
         cell="unit04_activations_impl",
         find="return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))",
         replace="return np.log(1.0 + np.exp(z))",
-        expected={"unit04_activations": 1.5556},
+        expected={"unit04_activations": 1.6},
         message='apply_activation(z, "softplus") at huge inputs',
     ),
-    # --- activation derivatives (2 points, same layout) ----------------------------------
+    Mutant(
+        # A dict of lambdas, or an if-chain ending in the wrong exception: no random input
+        # reaches the unknown-name branch, whose ValueError the docstring promises.
+        name="activation_unknown_name_keyerror",
+        cell="unit04_activations_impl",
+        find='raise ValueError(f"unknown activation {name!r}; expected one of {ACTIVATIONS}")',
+        replace='raise KeyError(f"unknown activation {name!r}")',
+        expected={"unit04_activations": 1.8},
+        message="expected a ValueError, but calling apply_activation raised KeyError",
+    ),
+    # --- activation derivatives (2 points: as above, plus the kinks at z = 0) ----------
     Mutant(
         # sech instead of sech^2: right at 0, the only point the public check tries; wrong
         # elsewhere, also at z = +-20 (4e-9 instead of 2e-17). The backward pass uses it, so
@@ -82,7 +94,7 @@ MUTANTS = [
         cell="unit04_activation_derivatives_impl",
         find="return 1.0 - np.tanh(z) ** 2",
         replace="return 1.0 / np.cosh(z)",
-        expected={"unit04_activation_derivatives": 1.3333, "unit04_mlp_backward": 3.0},
+        expected={"unit04_activation_derivatives": 1.4545, "unit04_mlp_backward": 3.0},
         message='"tanh"',
     ),
     Mutant(
@@ -91,19 +103,30 @@ MUTANTS = [
         cell="unit04_activation_derivatives_impl",
         find='s = apply_activation(z, "sigmoid")\n        return s * (1.0 - s)',
         replace="return np.exp(-z) / (1.0 + np.exp(-z)) ** 2",
-        expected={"unit04_activation_derivatives": 1.5556},
+        expected={"unit04_activation_derivatives": 1.6364},
         message='activation_derivative(z, "sigmoid") at huge inputs',
     ),
     Mutant(
-        # Caught by the public finite-difference check: the whole cell scores 0.
+        # The public finite-difference check reports it too. At z = 0 it gives
+        # expm1(0) = 0 where the (left) derivative is 1, so the kink check fails as well.
         name="elu_derivative_is_elu",
         cell="unit04_activation_derivatives_impl",
         find="return np.where(z > 0, 1.0, ELU_ALPHA * np.exp(np.minimum(z, 0.0)))",
         replace="return np.where(z > 0, 1.0, ELU_ALPHA * np.expm1(np.minimum(z, 0.0)))",
-        expected={"unit04_activation_derivatives": 1.3333},
+        expected={"unit04_activation_derivatives": 1.2727},
         message='activation_derivative(z, "elu") vs finite differences',
     ),
-    # --- forward pass (2 points, 4 networks) ---------------------------------------------
+    Mutant(
+        # np.heaviside(z, 1) thinking: 1 at the kink, where the docstring asks for the left
+        # derivative 0. Random inputs never hit z = 0 exactly, so only the kink check sees it.
+        name="relu_derivative_one_at_zero",
+        cell="unit04_activation_derivatives_impl",
+        find="return (z > 0).astype(np.float64)",
+        replace="return (z >= 0).astype(np.float64)",
+        expected={"unit04_activation_derivatives": 1.8182},
+        message="at the kink z = 0 the left derivative, 0",
+    ),
+    # --- forward pass (2 points, 5 networks) ---------------------------------------------
     Mutant(
         # The public checks use ReLU (and a one-layer tanh net, which has no hidden layer).
         # The backward pass then differentiates a ReLU network as if it were sigmoid or tanh,
@@ -114,11 +137,24 @@ MUTANTS = [
         find="A = apply_activation(Z, activation)",
         replace='A = apply_activation(Z, "relu")',
         expected={
-            "unit04_mlp_forward": 1.0,
+            "unit04_mlp_forward": 0.8,
             "unit04_mlp_backward": 1.0,
-            "unit04_vanishing_gradients": 2.25,
+            "unit04_vanishing_gradients": 2.5,
         },
         message='"sigmoid" network',
+    ),
+    Mutant(
+        # A table of its own for the three activations the public checks and the backward
+        # pass use, instead of apply_activation: any other name (here ELU) raises KeyError.
+        name="forward_own_activation_table",
+        cell="unit04_mlp_forward_impl",
+        find="A = apply_activation(Z, activation)",
+        replace=(
+            'A = {"relu": np.maximum(Z, 0.0), "sigmoid": 1.0 / (1.0 + np.exp(-Z)), '
+            '"tanh": np.tanh(Z)}[activation]'
+        ),
+        expected={"unit04_mlp_forward": 1.6},
+        message="calling mlp_forward raised KeyError: 'elu'",
     ),
     # --- backward pass (4 points: no autodiff 2, three tape comparisons, finite diffs) ----
     Mutant(
@@ -128,7 +164,7 @@ MUTANTS = [
         cell="unit04_mlp_backward_impl",
         find='dZ = dA * activation_derivative(cache["Z"][layer - 1], activation)',
         replace="dZ = dA",
-        expected={"unit04_mlp_backward": 0.0, "unit04_vanishing_gradients": 0.75},
+        expected={"unit04_mlp_backward": 0.0, "unit04_vanishing_gradients": 1.0},
         message='"sigmoid" network',
     ),
     Mutant(
@@ -148,7 +184,7 @@ MUTANTS = [
         expected={"unit04_mlp_backward": 0.0},
         message="uses GradientTape, which is not allowed here",
     ),
-    # --- vanishing gradients (3 points: two probe comparisons, two ratios) ---------------
+    # --- vanishing gradients (3 points: three probe comparisons, setup, two ratios) ------
     Mutant(
         # The sum of the per-example losses, not their mean: every norm n times too big,
         # which leaves the ratios alone.
@@ -160,21 +196,44 @@ MUTANTS = [
         message="vs course_lib.probes.gradient_norms",
     ),
     Mutant(
-        # Both experiments run sigmoid units: with He weights they vanish as well.
+        # Both experiments run sigmoid units: with He weights they vanish as well. The
+        # setup check's tanh network is differentiated as a sigmoid one, too.
         name="experiment_hardcodes_sigmoid",
         cell="unit04_vanishing_gradients_impl",
         find="x_train[:n_samples], y_train[:n_samples], activation)",
         replace='x_train[:n_samples], y_train[:n_samples], "sigmoid")',
-        expected={"unit04_vanishing_gradients": 2.25},
+        expected={"unit04_vanishing_gradients": 2.0},
         message="relu_norms: first layer / last layer",
     ),
-    # --- dropout (2 points: inference, 3 zero fractions, scaling, 2 means, seed) ---------
+    Mutant(
+        # The softmax straight from the logits: fine for a fresh network's small logits,
+        # inf / inf = nan once a logit passes about 710.
+        name="gradient_norms_softmax_not_shifted",
+        cell="unit04_vanishing_gradients_impl",
+        find="shifted = logits - logits.max(axis=1, keepdims=True)",
+        replace="shifted = logits",
+        expected={"unit04_vanishing_gradients": 2.5},
+        message="softmax of large logits: subtract the row maximum first",
+    ),
+    Mutant(
+        # Every network gets build_mlp's default He initialisation. The notebook's two runs
+        # still look right (sigmoid + He vanishes too, ratio 8e-6), so only the setup check
+        # on grader arguments sees that kernel_initializer never arrives.
+        name="experiment_ignores_kernel_initializer",
+        cell="unit04_vanishing_gradients_impl",
+        find="model = build_mlp(40, [width] * depth, 10, kernel_initializer=kernel_initializer)",
+        replace="model = build_mlp(40, [width] * depth, 10)",
+        expected={"unit04_vanishing_gradients": 2.5},
+        message="vs layer_gradient_norms of the network it describes",
+    ),
+    # --- dropout (2 points: inference, 3 zero fractions, scaling, 2 means, seed,
+    # independence, any shape) -------------------------------------------------------------
     Mutant(
         name="dropout_not_inverted",
         cell="unit04_dropout_impl",
         find="return np.where(keep, x / (1.0 - rate), 0.0)",
         replace="return np.where(keep, x, 0.0)",
-        expected={"unit04_dropout": 1.25},
+        expected={"unit04_dropout": 1.4},
         message="inverted dropout keeps the expected value of every entry",
     ),
     Mutant(
@@ -184,7 +243,7 @@ MUTANTS = [
         cell="unit04_dropout_impl",
         find="keep = np.random.default_rng(seed).random(x.shape) >= rate",
         replace="keep = np.random.default_rng(seed).random(x.shape) < rate",
-        expected={"unit04_dropout": 0.75},
+        expected={"unit04_dropout": 1.0},
         message="dropout(x, 0.1, training=True) on 200000 entries",
     ),
     Mutant(
@@ -192,7 +251,7 @@ MUTANTS = [
         cell="unit04_dropout_impl",
         find="x = np.asarray(x, dtype=np.float64)",
         replace="x = np.asarray(x, dtype=np.float32)",
-        expected={"unit04_dropout": 1.5},
+        expected={"unit04_dropout": 1.6},
         message="dropout(x, 0.3, training=False) on a float64 (7, 9) input",
     ),
     Mutant(
@@ -200,8 +259,31 @@ MUTANTS = [
         cell="unit04_dropout_impl",
         find="keep = np.random.default_rng(seed)",
         replace="keep = np.random.default_rng()",
-        expected={"unit04_dropout": 1.75},
+        expected={"unit04_dropout": 1.8},
         message="twice gave different masks",
+    ),
+    Mutant(
+        # "Dropout drops units": one draw per column, shared by every example of the batch.
+        # The zero fraction is right on average, so only some of the statistical checks
+        # notice by chance; the independence check names it.
+        name="dropout_mask_per_unit",
+        cell="unit04_dropout_impl",
+        find="random(x.shape) >= rate",
+        replace="random(x.shape[-1]) >= rate",
+        expected={"unit04_dropout": 1.0},
+        message="neighbouring rows (examples) keep or drop the same entries 1.0000 of the time",
+    ),
+    Mutant(
+        # Written for a matrix: a vector or a 3-D batch cannot be unpacked into (n, d).
+        name="dropout_assumes_a_matrix",
+        cell="unit04_dropout_impl",
+        find="keep = np.random.default_rng(seed).random(x.shape) >= rate",
+        replace=(
+            "n_rows, n_cols = x.shape\n"
+            "    keep = np.random.default_rng(seed).random((n_rows, n_cols)) >= rate"
+        ),
+        expected={"unit04_dropout": 1.8},
+        message="calling dropout raised ValueError: not enough values to unpack",
     ),
     # --- batch norm forward (2 points: 3 training outputs, 2 moving stats, inference) ----
     Mutant(
@@ -255,18 +337,20 @@ MUTANTS = [
         expected={"unit04_batchnorm_backward": 0.0},
         message="uses GradientTape, which is not allowed here",
     ),
-    # --- MNIST-1D MLP (3 points: beyond linear 1, baseline 2) ----------------------------
+    # --- MNIST-1D MLP (3 points: beyond linear is a gate; logits 1, baseline 2, arguments 1) ---
     Mutant(
         name="mnist1d_trained_briefly",
         cell="unit04_mnist1d_mlp_impl",
         find="mlp_history = train_mnist1d_mlp(mlp_model, x_train, y_train, epochs=40)",
         replace="mlp_history = train_mnist1d_mlp(mlp_model, x_train, y_train, epochs=4)",
-        expected={"unit04_mnist1d_mlp": 1.0},
+        expected={"unit04_mnist1d_mlp": 1.5},
         message="mlp_model accuracy on 4000 held-out MNIST-1D samples (the published MLP",
     ),
     Mutant(
         # Train on the test split, to the limit: a "model" that memorises the public test
-        # split's answers. It scores 1.0 there, and chance on the grader's fresh samples.
+        # split's answers. It scores 1.0 there, and chance on the grader's fresh samples,
+        # so the beyond-linear gate closes the cell: the honest training function earns
+        # nothing for a model that learned nothing.
         name="mnist1d_memorises_test_split",
         cell="unit04_mnist1d_mlp_impl",
         find="train_accuracy = metrics.accuracy(y_train, mlp_model.predict(x_train, batch_size=256, verbose=0))\n",
@@ -290,6 +374,26 @@ MUTANTS = [
         replace='activation="linear"',
         expected={"unit04_mnist1d_mlp": 0.0},
         message="(a linear model reaches about 0.32)",
+    ),
+    Mutant(
+        # A softmax on the output layer, and the from-logits loss applies a second one. The
+        # classes keep their order, so the accuracy checks pass; the outputs are no logits.
+        name="mnist1d_softmax_output",
+        cell="unit04_mnist1d_mlp_impl",
+        find="dropout=dropout_rate)",
+        replace='dropout=dropout_rate, output_activation="softmax")',
+        expected={"unit04_mnist1d_mlp": 2.25},
+        message="mlp_model outputs probabilities",
+    ),
+    Mutant(
+        # The default hard-coded in the fit call: the notebook's run is the same, but the
+        # function ignores the epochs it is given.
+        name="mnist1d_hardcodes_epochs",
+        cell="unit04_mnist1d_mlp_impl",
+        find="epochs=epochs,",
+        replace="epochs=40,",
+        expected={"unit04_mnist1d_mlp": 2.25},
+        message="train_mnist1d_mlp never uses its argument epochs",
     ),
 ]
 

@@ -15,6 +15,7 @@ from autograder.checks.unit04.common import (
     HUGE,
     KERAS_KWARGS,
     assert_activation_close,
+    assert_rejects_unknown_name,
 )
 from autograder.contract.kit import float64, rng
 
@@ -55,3 +56,31 @@ def test_huge_inputs(submission):
             name,
             name=f'activation_derivative(z, "{name}") at huge inputs z = {HUGE.tolist()}',
         )
+
+
+# sigma'(0) from the left, as the spec's table gives it (alpha = 0.01, ELU's alpha = 1).
+LEFT_DERIVATIVE_AT_KINK = {"relu": 0.0, "leaky_relu": 0.01, "elu": 1.0}
+
+
+def test_kinks_take_the_left_derivative(submission):
+    """At exactly z = 0 the docstring asks for the left derivative (0, alpha, 1).
+
+    Random inputs never hit 0, so ``z >= 0`` (or ``np.heaviside(z, 1)``) where ``z > 0`` is
+    meant would pass every other check. (TensorFlow's gradients at 0 are these values too.)
+    """
+    z = np.array([-0.75, 0.0, 1.25, 0.0])
+    for name, at_kink in LEFT_DERIVATIVE_AT_KINK.items():
+        expected = tape_derivative(z, name)
+        expected[z == 0] = at_kink
+        assert_activation_close(
+            submission.call(NAME, z, name),
+            expected,
+            name,
+            name=f'activation_derivative(z, "{name}") at z = {z.tolist()} (at the kink z = 0 '
+            f"the left derivative, {at_kink:g})",
+        )
+
+
+def test_unknown_name_raises(submission):
+    """The docstring's ValueError for an unknown name: no random input reaches that branch."""
+    assert_rejects_unknown_name(submission, NAME)

@@ -1,7 +1,8 @@
 """Hidden checks for unit04_activations: ``apply_activation`` against ``keras.activations``.
 
 All seven activations are compared in float64 on random inputs and at huge inputs such as
-+-1000, where ``log(1 + exp(z))`` overflows. GELU is the exact (erf) form.
++-1000, where ``log(1 + exp(z))`` overflows. GELU is the exact (erf) form. An unknown name
+must raise the documented ValueError.
 """
 
 import keras
@@ -13,6 +14,7 @@ from autograder.checks.unit04.common import (
     HUGE,
     KERAS_KWARGS,
     assert_activation_close,
+    assert_rejects_unknown_name,
 )
 from autograder.contract.kit import float64, rng
 
@@ -49,3 +51,12 @@ def test_huge_inputs(submission):
             name,
             name=f'apply_activation(z, "{name}") at huge inputs z = {HUGE.tolist()}',
         )
+
+
+def test_unknown_name_raises(submission):
+    """The docstring's ValueError for an unknown name: no random input reaches that branch.
+
+    A dict of lambdas raises KeyError, and an if-chain that ends in ``return z`` or
+    ``return None`` hands a wrong network to every later cell without a word.
+    """
+    assert_rejects_unknown_name(submission, NAME)

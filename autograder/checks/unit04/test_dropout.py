@@ -4,6 +4,8 @@
 zeroed with probability ``rate`` and the kept ones are scaled by 1 / (1 - rate). The
 statistical checks use 200 000 entries and a 5-sigma binomial tolerance (a correct
 implementation fails one of them with probability about 1e-6, and the seeds are fixed).
+Each entry is dropped independently (no mask shared along a row or column), and ``x`` may
+have any shape.
 """
 
 import keras
@@ -118,3 +120,57 @@ def test_seed_reproducible(submission):
         )
     if np.array_equal(first == 0, other == 0):
         raise CheckFailure("dropout with seeds 7 and 8 gave the same mask on 25 000 entries")
+
+
+def test_entries_dropped_independently(submission):
+    """One uniform draw per entry: no mask shared by a whole column (unit) or row (example).
+
+    "Dropout drops units" invites one draw per column, shared by every example of the
+    batch; the fraction of zeros is then right on average but the masks of two rows are
+    equal. At rate 0.5 the agreement of neighbouring rows (or columns), entry by entry, is
+    exactly a fair coin for independent entries: 0.5 within 5 binomial sigmas.
+    """
+    rate = 0.5
+    x = large_input(4650)
+    kept = student_dropout(submission, x, rate, training=True, seed=51) != 0
+    for axis, along in ((0, "rows (examples)"), (1, "columns (units)")):
+        neighbours = np.diff(kept.astype(np.int8), axis=axis) == 0
+        sd = 0.5 / np.sqrt(neighbours.size)
+        if abs(neighbours.mean() - 0.5) > SIGMAS * sd:
+            raise CheckFailure(
+                f"dropout(x, {rate}, training=True) on a {SIZE} input: neighbouring {along} "
+                f"keep or drop the same entries {neighbours.mean():.4f} of the time, expected "
+                f"0.5 +- {SIGMAS * sd:.4f} for independent entries: draw one uniform per entry "
+                "(rng.random(x.shape)), not one per row or column"
+            )
+
+
+SHAPES = [(1000,), (6, 10, 12)]
+
+
+def test_any_shape(submission):
+    """The docstring says "x: activations, an array of any shape"; every other case is 2-D.
+
+    Code written for a matrix (``n, d = x.shape``, ``rng.random((n, d))``) fails on a vector
+    or a 3-D batch. The scale of the kept entries is test_kept_entries_scaled's business:
+    here they need only share one factor, so that a wrong scale is not charged twice.
+    """
+    rate = 0.5
+    for k, shape in enumerate(SHAPES):
+        x = rng(4660 + k).uniform(0.5, 1.5, size=shape)
+        out = student_dropout(submission, x, rate, training=True, seed=61)
+        kept = out != 0
+        if kept.all() or not kept.any():
+            raise CheckFailure(
+                f"dropout(x, {rate}, training=True) on a {shape} input "
+                f"{'kept' if kept.all() else 'dropped'} every entry"
+            )
+        factors = out[kept] / x[kept]
+        assert_close(
+            factors,
+            np.full_like(factors, factors[0]),
+            rtol=1e-6,
+            atol=0.0,
+            name=f"dropout(x, {rate}, training=True) / x on the kept entries of a {shape} "
+            "input (one factor for every kept entry)",
+        )

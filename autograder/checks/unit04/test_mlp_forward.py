@@ -2,6 +2,9 @@
 
 The reference is ``course_lib.mlp.build_mlp`` in float64 holding the same weights
 (``set_weights_from_numpy``): Dense layers, the hidden activation, a linear output layer.
+Besides the three activations the public checks and the backward pass use, one network
+runs ELU: ``activation`` is any name from ACTIVATIONS, so the forward pass must go through
+``apply_activation`` rather than a table of its own for relu, sigmoid and tanh.
 """
 
 import keras
@@ -20,6 +23,7 @@ CASES = {
     "sigmoid_2layers": (4302, (5, 12, 3), "sigmoid", 8),
     "tanh_5layers": (4303, (4, 6, 6, 5, 6, 2), "tanh", 9),
     "tanh_1layer": (4304, (7, 3), "tanh", 5),
+    "elu_3layers": (4305, (5, 8, 6, 3), "elu", 6),
 }
 
 

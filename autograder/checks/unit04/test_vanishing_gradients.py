@@ -1,9 +1,12 @@
 """Hidden checks for unit04_vanishing_gradients: per-layer gradient norms and the experiment.
 
 ``layer_gradient_norms`` (the student's backprop) is compared with
-``course_lib.probes.gradient_norms`` on a float64 Keras model holding the same weights.
-The experiment's results are read by name: a deep sigmoid network's first-layer gradient
-must be tiny next to its last layer's, and a ReLU network with He init's must not.
+``course_lib.probes.gradient_norms`` on a float64 Keras model holding the same weights,
+also where the logits are in the thousands (an unshifted softmax overflows there).
+``gradient_flow_experiment`` runs on grader arguments against the network its docstring
+describes, so each argument must reach the setup. The experiment's results are read by
+name: a deep sigmoid network's first-layer gradient must be tiny next to its last layer's,
+and a ReLU network with He init's must not.
 """
 
 import keras
@@ -11,9 +14,10 @@ import numpy as np
 import pytest
 
 from autograder.contract.kit import float64, rng
-from course_lib.mlp import build_mlp, set_weights_from_numpy
+from course_lib import data
+from course_lib.mlp import build_mlp, set_weights_from_numpy, weights_as_numpy
 from course_lib.probes import gradient_norms
-from course_lib.testing import CheckFailure, as_array, assert_gradient_close
+from course_lib.testing import CheckFailure, as_array, assert_close, assert_gradient_close
 
 NAME = "layer_gradient_norms"
 MIN_DEPTH = 8  # hidden layers in the experiment
@@ -56,6 +60,76 @@ def test_norms_match_keras(submission, case):
         probe_norms(params, X, y, activation),
         name=f'{NAME} of a {layers} "{activation}" network on {n} examples (mean cross-entropy), '
         "vs course_lib.probes.gradient_norms on a Keras model with the same weights",
+    )
+
+
+def test_norms_with_huge_logits(submission):
+    """Logits in the thousands: the softmax must subtract the row maximum first.
+
+    The other cases keep the logits small, so ``np.exp(logits)`` without the shift passes
+    them and returns nan (inf / inf) only here.
+    """
+    params, X, y = make_case(4503, (8, 12, 5), 10)
+    params[-1][0] = params[-1][0] * 500.0  # output weights: logits up to about +-2500
+    got = as_array(submission.call(NAME, params, X, y, "relu"), name=NAME)
+    assert_gradient_close(
+        got,
+        probe_norms(params, X, y, "relu"),
+        name=f'{NAME} of an 8-12-5 "relu" network whose logits are in the thousands (softmax '
+        "of large logits: subtract the row maximum first), vs course_lib.probes.gradient_norms",
+    )
+
+
+# Grader arguments for gradient_flow_experiment, none of them its defaults:
+# (activation, kernel_initializer, depth, width, n_samples, seed)
+EXPERIMENT = ("tanh", "glorot_normal", 3, 16, 48, 4510)
+
+
+def test_experiment_builds_the_network_it_is_asked_for(submission):
+    """Every argument of gradient_flow_experiment must reach its setup.
+
+    The ratio checks below only read the notebook's two runs, which use the defaults: an
+    experiment that ignores ``kernel_initializer`` (every network He-initialised), the seed,
+    the depth or width, ``n_samples`` or the data, or passes a fixed activation on, still
+    shows vanishing sigmoid and healthy ReLU gradients. Here the reference network is built
+    as the docstring says and its norms come from the student's own
+    ``layer_gradient_norms`` (judged against the probe above), so only the setup counts.
+    """
+    activation, initializer, depth, width, n, seed = EXPERIMENT
+    call = (
+        f'gradient_flow_experiment("{activation}", "{initializer}", depth={depth}, '
+        f"width={width}, n_samples={n}, seed={seed})"
+    )
+    result = submission.call(
+        "gradient_flow_experiment",
+        activation,
+        initializer,
+        depth=depth,
+        width=width,
+        n_samples=n,
+        seed=seed,
+    )
+    got = as_array(result, name=call)
+    if got.shape != (depth + 1,):
+        raise CheckFailure(
+            f"{call} must return depth + 1 = {depth + 1} norms, got shape {got.shape}"
+        )
+    # The notebook builds in Keras' default float32 and casts the weights to float64.
+    keras.utils.set_random_seed(seed)
+    model = build_mlp(40, [width] * depth, 10, kernel_initializer=initializer)
+    params = [[W.astype(np.float64), b.astype(np.float64)] for W, b in weights_as_numpy(model)]
+    x_train, y_train = data.load("mnist1d", "train")
+    expected = as_array(
+        submission.call(NAME, params, x_train[:n], y_train[:n], activation), name=NAME
+    )
+    assert_close(
+        got,
+        expected,
+        rtol=1e-9,
+        atol=0.0,
+        name=f"{call} vs {NAME} of the network it describes: build_mlp(40, [width] * depth, "
+        "10, kernel_initializer=...) right after keras.utils.set_random_seed(seed), the given "
+        "activation, the first n_samples training examples",
     )
 
 
