@@ -6,6 +6,11 @@ optimizer that is Keras' own (inherited) earns nothing for matching Keras, so th
 mutants lose the whole cell through the hidden checks. The experiment uses the five
 optimizer classes, but none of the optimizer mistakes moves its final losses past the
 thresholds, so the experiment cell keeps full marks for them.
+
+The file is longer than most because it is a catalogue, one entry per planted mistake:
+besides the classic ones it holds the mistakes that final results miss (an algorithm's
+steps, spec edge cases, exact branches, the experiment's setup), each of which needs its
+own entry to prove that a check sees it.
 """
 
 from autograder.contract.notebook import Mutant
@@ -35,6 +40,34 @@ _NESTEROV_UPDATE = """\
 _BFGS_FIRST_LINE = """\
     p = make_problem(problem)
     x = np.asarray(x0, dtype=np.float64).copy()"""
+
+# The body of bfgs's loop, for mistakes in how it loops and counts.
+_BFGS_LOOP = """\
+    while np.linalg.norm(g) > gtol and nit < max_iter:
+        direction = -H @ g
+        alpha = backtracking_line_search(p, x, direction)
+        s = alpha * direction
+        x_new = x + s
+        g_new = p.grad(x_new)
+        y = g_new - g
+        if y @ s > 1e-12 * np.linalg.norm(y) * np.linalg.norm(s):  # curvature condition
+            if not scaled:
+                H = (y @ s) / (y @ y) * np.eye(x.size)
+                scaled = True
+            H = bfgs_update(H, s, y)
+        x, g = x_new, g_new
+        nit += 1"""
+
+_BFGS_UPDATE_STEP = """\
+        if y @ s > 1e-12 * np.linalg.norm(y) * np.linalg.norm(s):  # curvature condition
+            if not scaled:
+                H = (y @ s) / (y @ y) * np.eye(x.size)
+                scaled = True
+            H = bfgs_update(H, s, y)"""
+
+_TRAIN_WITH_START = """\
+    course_lib.seed_everything(seed)
+    model = mlp.build_mlp(x.shape[1], hidden=(64,), n_outputs=10)"""
 
 MUTANTS = [
     Mutant(
@@ -147,7 +180,7 @@ MUTANTS = [
         cell="unit03_gd_quadratic_impl",
         find="lam_max = np.linalg.eigvalsh(np.asarray(A, dtype=np.float64))[-1]",
         replace="lam_max = np.max(np.diag(np.asarray(A, dtype=np.float64)))",
-        expected={"unit03_gd_quadratic": 1.0},
+        expected={"unit03_gd_quadratic": 1.2},
         message="critical_learning_rate of a symmetric",
     ),
     Mutant(
@@ -156,7 +189,7 @@ MUTANTS = [
         cell="unit03_gd_quadratic_impl",
         find="x = x - lr * (A @ x - b)",
         replace="x = x - lr * (A @ x + b)",
-        expected={"unit03_gd_quadratic": 1.0},
+        expected={"unit03_gd_quadratic": 0.9},
         message="gd_on_quadratic iterates",
     ),
     Mutant(
@@ -165,7 +198,7 @@ MUTANTS = [
         cell="unit03_bfgs_update_impl",
         find="return left @ H @ left.T + rho * np.outer(s, s)",
         replace="return left.T @ H @ left + rho * np.outer(s, s)",
-        expected={"unit03_bfgs_update": 0.0, "unit03_bfgs": 1.5},
+        expected={"unit03_bfgs_update": 0.0, "unit03_bfgs": 0.9},
         message="bfgs_update",
     ),
     Mutant(
@@ -174,7 +207,7 @@ MUTANTS = [
         cell="unit03_line_search_impl",
         find="if p.f(x + alpha * direction) <= fx + c * alpha * slope:",
         replace="if p.f(x + alpha * direction) < fx:",
-        expected={"unit03_line_search": 1.3333},
+        expected={"unit03_line_search": 1.25},
         message="violates the Armijo condition",
     ),
     Mutant(
@@ -189,7 +222,7 @@ MUTANTS = [
             "        if converged:\n"
             "            break"
         ),
-        expected={"unit03_bfgs": 0.0},
+        expected={"unit03_bfgs": 1.2},
         message="bfgs minimiser vs scipy.optimize.minimize",
     ),
     Mutant(
@@ -213,7 +246,7 @@ MUTANTS = [
         cell="unit03_experiment_impl",
         find="train_with(experiment[name], x_train, y_train, epochs=10)",
         replace="train_with(experiment[name], x_train, y_train, epochs=2)",
-        expected={"unit03_experiment": 0.0},
+        expected={"unit03_experiment": 1.2857},
         message="final_losses['adam']",
     ),
     Mutant(
@@ -222,7 +255,7 @@ MUTANTS = [
         cell="unit03_experiment_impl",
         find='"sgd": ScratchSGD(learning_rate=0.1)',
         replace='"sgd": ScratchSGD(learning_rate=50.0)',
-        expected={"unit03_experiment": 2.0},
+        expected={"unit03_experiment": 2.5714},
         message="every optimizer should reach a final training loss below",
     ),
     Mutant(
@@ -249,6 +282,149 @@ MUTANTS = [
         replace='"adam": keras.optimizers.Adam(learning_rate=0.005)',
         expected={"unit03_experiment": 0.0},
         message="it uses Keras' Adam",
+    ),
+    # --- Mistakes the final results miss: edge cases, exact branches, the setup. ---
+    Mutant(
+        # An in-place update of np.array(x0): an integer start (np.array([2, -1, 3])) makes
+        # NumPy refuse to write float steps into an int array. The checks' starts are floats.
+        name="gd_in_place_update_of_integer_start",
+        cell="unit03_gd_quadratic_impl",
+        find=(
+            "    x = np.asarray(x0, dtype=np.float64).copy()\n"
+            "    iterates = [x.copy()]\n"
+            "    for _ in range(steps):\n"
+            "        x = x - lr * (A @ x - b)"
+        ),
+        replace=(
+            "    x = np.array(x0)\n"
+            "    iterates = [x.copy()]\n"
+            "    for _ in range(steps):\n"
+            "        x -= lr * (A @ x - b)"
+        ),
+        expected={"unit03_gd_quadratic": 2.7},
+        message="gd_on_quadratic with integer arrays A, b and x0",
+    ),
+    Mutant(
+        # Sufficient decrease read as strict: a trial meeting Armijo with equality is
+        # rejected. Only an input built to land on the equality shows it.
+        name="line_search_strict_armijo",
+        cell="unit03_line_search_impl",
+        find="if p.f(x + alpha * direction) <= fx + c * alpha * slope:",
+        replace="if p.f(x + alpha * direction) < fx + c * alpha * slope:",
+        expected={"unit03_line_search": 1.75},
+        message="meets Armijo with equality",
+    ),
+    Mutant(
+        # The natural loop of max_steps trials that shrinks after each: when none is
+        # acceptable it returns alpha0 * shrink^max_steps, a step it never tried.
+        name="line_search_fallback_shrinks_once_more",
+        cell="unit03_line_search_impl",
+        find="    for _ in range(max_steps - 1):",
+        replace="    for _ in range(max_steps):",
+        expected={"unit03_line_search": 1.75},
+        message="when none of the max_steps = 5 trials meets Armijo",
+    ),
+    Mutant(
+        # Leaves out the H0 rescaling (step 4): the same minimiser, other iterates.
+        name="bfgs_without_initial_scaling",
+        cell="unit03_bfgs_impl",
+        find=_BFGS_UPDATE_STEP,
+        replace=(
+            "        if y @ s > 1e-12 * np.linalg.norm(y) * np.linalg.norm(s):  # curvature condition\n"
+            "            H = bfgs_update(H, s, y)"
+        ),
+        expected={"unit03_bfgs": 1.5},
+        message="section 3c's iterates",
+    ),
+    Mutant(
+        # Updates H whatever the sign of y.s: identical wherever the curvature condition
+        # holds, which it always does on quadratics and on the SciPy cases' paths.
+        name="bfgs_updates_without_curvature_condition",
+        cell="unit03_bfgs_impl",
+        find=_BFGS_UPDATE_STEP,
+        replace=(
+            "        if not scaled:\n"
+            "            H = (y @ s) / (y @ y) * np.eye(x.size)\n"
+            "            scaled = True\n"
+            "        H = bfgs_update(H, s, y)"
+        ),
+        expected={"unit03_bfgs": 1.8},
+        message="no update where y.s <= 0: iteration [1]",
+    ),
+    Mutant(
+        # A for loop over range(max_iter) whose variable is the count: right when the loop
+        # breaks at convergence, one short when the budget runs out.
+        name="bfgs_nit_one_short_at_max_iter",
+        cell="unit03_bfgs_impl",
+        find=_BFGS_LOOP,
+        replace=_BFGS_LOOP.replace(
+            "    while np.linalg.norm(g) > gtol and nit < max_iter:\n",
+            "    for nit in range(max_iter):\n"
+            "        if np.linalg.norm(g) <= gtol:\n"
+            "            break\n",
+        ).replace("        x, g = x_new, g_new\n        nit += 1", "        x, g = x_new, g_new"),
+        expected={"unit03_bfgs": 2.7},
+        message="so 'nit' should be max_iter = 1",
+    ),
+    Mutant(
+        # Steps first, tests convergence after: from a minimum it still takes one (null)
+        # iteration and reports nit = 1.
+        name="bfgs_steps_before_testing",
+        cell="unit03_bfgs_impl",
+        find=_BFGS_LOOP,
+        replace=_BFGS_LOOP.replace(
+            "    while np.linalg.norm(g) > gtol and nit < max_iter:", "    while True:"
+        )
+        + "\n        if np.linalg.norm(g) <= gtol or nit >= max_iter:\n            break",
+        expected={"unit03_bfgs": 2.7},
+        message="should return nit = 0 and fun = 0",
+    ),
+    Mutant(
+        # SciPy's gtol is on max|g_i|; the spec's is on the Euclidean norm.
+        name="bfgs_gtol_on_max_norm",
+        cell="unit03_bfgs_impl",
+        find="    while np.linalg.norm(g) > gtol and nit < max_iter:",
+        replace="    while np.max(np.abs(g)) > gtol and nit < max_iter:",
+        expected={"unit03_bfgs": 2.7},
+        message="should stop after 26 iterations",
+    ),
+    Mutant(
+        # fit's optimizer is never given, so its default (Adam, rate 0.001) trains all five
+        # runs: every optimizer seems to learn, and only Adam's own threshold is missed.
+        name="experiment_fit_ignores_optimizer",
+        cell="unit03_experiment_impl",
+        find="        optimizer=optimizer,\n",
+        replace="",
+        expected={"unit03_experiment": 1.2857},
+        message="those runs did not train with their own optimizers",
+    ),
+    Mutant(
+        # Seeds "before training" rather than before building: each run starts from other
+        # weights, and the losses still pass.
+        name="experiment_seeds_after_building",
+        cell="unit03_experiment_impl",
+        find=_TRAIN_WITH_START,
+        replace="\n".join(reversed(_TRAIN_WITH_START.split("\n"))),
+        expected={"unit03_experiment": 2.5714},
+        message="train_with calls build_mlp before seed_everything(seed)",
+    ),
+    Mutant(
+        # More epochs than the experiment allows, to get Adam under its threshold.
+        name="experiment_thirty_epochs",
+        cell="unit03_experiment_impl",
+        find="train_with(experiment[name], x_train, y_train, epochs=10)",
+        replace="train_with(experiment[name], x_train, y_train, epochs=30)",
+        expected={"unit03_experiment": 2.5714},
+        message="every optimizer should train for the experiment's 10 epochs",
+    ),
+    Mutant(
+        # seed_everything seeds the weights, but the shuffling falls back to fit's seed 0.
+        name="experiment_shuffle_seed_not_passed",
+        cell="unit03_experiment_impl",
+        find="        seed=seed,\n        verbose=False,",
+        replace="        verbose=False,",
+        expected={"unit03_experiment": 2.5714},
+        message="ignores its seed",
     ),
 ]
 

@@ -1,4 +1,5 @@
-"""What unit03's checks share: the test problems, Keras reference runs, class-source checks.
+"""What unit03's checks share: the test problems, Keras reference runs, class-source checks,
+and float64 references for section 3 (line search, BFGS update, the BFGS loop).
 
 The problems come from :mod:`course_lib.problems`, which the notebook imports too: from
 the same plain dictionaries the checks send to the notebook, a student's optimizer and
@@ -132,3 +133,51 @@ def optimizer_cases(class_name: str, keras_name: str, make_keras: Callable, hype
         )
         for problem in PROBLEMS
     }
+
+
+# Section 3's references, written from the notebook's spec (not from its solution): the
+# line search, the update and the BFGS loop, so the BFGS checks can replay the algorithm.
+
+
+def reference_alpha(spec, x, d, alpha0=1.0, shrink=0.5, c=1e-4, max_steps=60) -> float:
+    """The first of alpha0, alpha0 shrink, ... (max_steps trials) meeting Armijo, else the last."""
+    f, grad = numpy_problem(spec)
+    fx, slope = f(x), grad(x) @ d
+    trials = [alpha0]
+    for _ in range(max_steps - 1):
+        trials.append(trials[-1] * shrink)
+    for alpha in trials:
+        if f(x + alpha * d) <= fx + c * alpha * slope:
+            return alpha
+    return trials[-1]
+
+
+def reference_update(H, s, y) -> np.ndarray:
+    """(I - rho s y^T) H (I - rho y s^T) + rho s s^T with rho = 1 / (y.s)."""
+    rho = 1.0 / (y @ s)
+    V = np.eye(len(s)) - rho * np.outer(s, y)
+    return V @ H @ V.T + rho * np.outer(s, s)
+
+
+def reference_bfgs(spec, x0, gtol=1e-8, max_iter=1000) -> tuple[np.ndarray, list[int]]:
+    """Section 3c step by step: every iterate (nit + 1, n) and the iterations whose
+    update was skipped (1-based) because the curvature condition y.s > 0 failed."""
+    _, grad = numpy_problem(spec)
+    x = np.asarray(x0, dtype=np.float64).copy()
+    g, H, scaled = grad(x), np.eye(x.size), False
+    iterates, skipped = [x.copy()], []
+    while np.linalg.norm(g) > gtol and len(iterates) <= max_iter:
+        d = -H @ g
+        s = reference_alpha(spec, x, d) * d
+        x_new = x + s
+        g_new = grad(x_new)
+        y = g_new - g
+        if y @ s > 0:
+            if not scaled:  # rescale H0 before the first update that happens
+                H, scaled = (y @ s) / (y @ y) * np.eye(x.size), True
+            H = reference_update(H, s, y)
+        else:
+            skipped.append(len(iterates))
+        x, g = x_new, g_new
+        iterates.append(x.copy())
+    return np.array(iterates), skipped

@@ -1,11 +1,18 @@
 """Hidden checks for unit03_experiment: five optimizers train the digits MLP.
 
 The final training losses are read by name; the optimizers must be the student's own
-classes (read from the source of make_experiment).
+classes (read from the source of make_experiment). The final losses alone do not show
+whether the comparison is fair, so the setup is checked too: the same 10 epochs for every
+run, the optimizer actually reaching training, and train_with seeding before it builds the
+model and handing its arguments on to training.fit. train_with returns a History, which
+is not plain data, so those two are read from its source.
 """
 
+import ast
 import math
+import textwrap
 
+import numpy as np
 import pytest
 
 from autograder.checks.unit03.common import KERAS_OPTIMIZER_NAMES, assert_from_scratch
@@ -73,3 +80,120 @@ def test_uses_own_optimizers(submission):
     # The classes themselves: matching Keras is worth nothing when one *is* Keras.
     for name in CLASSES:
         assert_from_scratch(submission, name)
+
+
+EPOCHS = 10  # the experiment's budget, the same for every optimizer
+SEEDERS = frozenset({"seed_everything", "set_random_seed"})
+MODEL_BUILDERS = frozenset({"build_mlp", "Sequential", "Model", "Dense", "Input", "clone_model"})
+FIT_ARGUMENTS = ("optimizer", "epochs", "batch_size", "seed")
+
+
+def loss_curves(submission) -> dict[str, np.ndarray]:
+    curves = submission.read("loss_curves")
+    if not isinstance(curves, dict) or any(name not in curves for name in NAMES):
+        raise CheckFailure(
+            f"loss_curves should be a dict name -> list of per-epoch losses with keys {NAMES}"
+        )
+    return {name: np.asarray(curves[name], dtype=np.float64).ravel() for name in NAMES}
+
+
+def test_same_epochs_for_every_optimizer(submission):
+    """Same number of steps: every run trains the 10 epochs given and final_losses holds
+    its last loss. More epochs (for one optimizer or all) make the thresholds easy to
+    reach and the comparison unfair; the final losses alone do not show it."""
+    curves, losses = loss_curves(submission), final_losses(submission)
+    lengths = {name: curve.size for name, curve in curves.items()}
+    if any(n != EPOCHS for n in lengths.values()):
+        raise CheckFailure(
+            f"every optimizer should train for the experiment's {EPOCHS} epochs; the "
+            f"loss_curves have {lengths} epochs"
+        )
+    stale = [n for n in NAMES if not np.isclose(losses[n], curves[n][-1], equal_nan=True)]
+    if stale:
+        raise CheckFailure(
+            f"final_losses should hold the last value of each loss curve; it does not for {stale}"
+        )
+
+
+def test_each_optimizer_trains(submission):
+    """The optimizer reaches training: five optimizers give five different loss curves.
+    Two identical curves mean two runs trained with one and the same optimizer, e.g. a
+    train_with that never hands its optimizer to fit, whose default (Adam) then trains
+    every run and makes every final loss look like Adam's."""
+    curves = loss_curves(submission)
+    same = [
+        (a, b)
+        for i, a in enumerate(NAMES)
+        for b in NAMES[i + 1 :]
+        if curves[a].shape == curves[b].shape and np.allclose(curves[a], curves[b], rtol=1e-9)
+    ]
+    if same:
+        pairs = ", ".join(f"{a} and {b}" for a, b in same)
+        raise CheckFailure(
+            f"the loss curves of {pairs} are identical: those runs did not train with their "
+            "own optimizers (does train_with pass its optimizer to training.fit?)"
+        )
+
+
+def _train_with_calls(submission) -> list[ast.Call]:
+    """The calls in train_with's source, in source order."""
+    source = submission.source("train_with")
+    if source is None:
+        raise CheckFailure("could not read the source of train_with; is it a plain function?")
+    calls = [n for n in ast.walk(ast.parse(textwrap.dedent(source))) if isinstance(n, ast.Call)]
+    return sorted(calls, key=_at)
+
+
+def _called(call: ast.Call) -> str:
+    return ast.unparse(call.func).split(".")[-1]
+
+
+def _at(call: ast.Call) -> tuple[int, int]:
+    return call.lineno, call.col_offset
+
+
+def _mentions(node: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+
+def test_train_with_seeds_before_building(submission):
+    """Same initial weights: train_with seeds with its own seed (seed_everything(seed))
+    before it builds the model, so every optimizer starts from the same network. Seeding
+    after building, or not at all, gives each run other weights; the losses stay low."""
+    calls = _train_with_calls(submission)
+    seeding = [
+        c
+        for c in calls
+        if _called(c) in SEEDERS and any(_mentions(a, "seed") for a in c.args + c.keywords)
+    ]
+    building = [
+        c for c in calls if _called(c) in MODEL_BUILDERS or submission.defines(_called(c))
+    ] or [c for c in calls if _called(c) == "fit"]
+    if not seeding:
+        raise CheckFailure(
+            "train_with should call course_lib.seed_everything(seed) with its seed argument "
+            "before it builds the model, so that every optimizer starts from the same weights"
+        )
+    if building and _at(building[0]) < _at(seeding[0]):
+        raise CheckFailure(
+            f"train_with calls {_called(building[0])} before seed_everything(seed): the model is "
+            "built from unseeded weights, so the optimizers do not start from the same network"
+        )
+
+
+def test_train_with_passes_its_arguments(submission):
+    """Same setup for every run: train_with trains with training.fit and hands it the
+    optimizer, epochs, batch_size and seed it was given. A hard-coded value, or fit's own
+    default (optimizer Adam, batch size 32, seed 0), ignores what the caller asked for."""
+    calls = _train_with_calls(submission)
+    fits = [c for c in calls if _called(c) == "fit"]
+    if not fits:
+        raise CheckFailure("train_with should train the model with course_lib.training.fit")
+    passed = {k.arg: k.value for k in fits[0].keywords if k.arg}
+    missing = [a for a in FIT_ARGUMENTS if not (a in passed and _mentions(passed[a], a))]
+    if missing:
+        shown = ", ".join(f"{a}={a}" for a in missing)
+        raise CheckFailure(
+            f"train_with should pass its own arguments to training.fit ({shown}); it "
+            f"ignores its {', '.join(missing)}"
+        )

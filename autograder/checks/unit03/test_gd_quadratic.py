@@ -85,3 +85,32 @@ def test_stability_threshold(submission, case):
                 f"on {case} should diverge, but after 800 steps its distance to A^-1 b is only "
                 f"{ratio:.3g} times the initial distance"
             )
+
+
+def test_integer_inputs_and_no_steps(submission):
+    """Spec edge cases no other case reaches: integer arrays A, b, x0 (a start such as
+    np.array([2, -1, 3])) still give the float64 iterates, not an error or iterates
+    truncated to integers by an in-place update of an integer array; and steps = 0 gives
+    the start alone, shape (1, n)."""
+    A = np.array([[3, 1, 0], [1, 4, 1], [0, 1, 2]])
+    b, x0 = np.array([1, -2, 2]), np.array([2, -1, 3])
+    try:
+        got = submission.call("gd_on_quadratic", A, b, x0, 0.125, 12)
+    except CheckFailure as exc:
+        raise CheckFailure(
+            f"gd_on_quadratic with integer arrays A, b and x0 = {x0.tolist()} failed; the "
+            f"iterates are floats even when the inputs are integers:\n{exc}"
+        ) from None
+    assert_shape(got, (13, 3), name="gd_on_quadratic(A, b, x0, lr, steps=12) with integer A, b, x0")
+    assert_close(
+        np.asarray(got, dtype=np.float64),
+        reference_gd(A.astype(float), b.astype(float), x0.astype(float), 0.125, 12),
+        rtol=1e-10,
+        atol=1e-12,
+        name=f"gd_on_quadratic iterates with integer A, b and x0 = {x0.tolist()}, lr = 0.125 "
+        "(index (step, coordinate))",
+    )
+    spec, x0 = SPECS["rotated_3d"], STARTS["rotated_3d"]
+    got = submission.call("gd_on_quadratic", spec["A"], spec["b"], x0, 0.01, 0)
+    assert_shape(got, (1, 3), name="gd_on_quadratic(A, b, x0, lr, steps=0)")
+    assert_close(got, x0[None, :], rtol=0.0, atol=0.0, name="gd_on_quadratic with steps=0: [x0]")
