@@ -37,13 +37,13 @@ RTOL, ATOL = 1e-7, 1e-10
 # name -> (data seed, n, d, num_classes, epochs, batch_size, learning_rate, shuffle seed)
 RUNS = {
     # 45 = 5 * 8 + 5: each epoch ends with a short batch of 5, which must not be dropped.
-    "n45_batch8": (271, 45, 4, 3, 3, 8, 0.3, 274),
+    "n45_batch8": (2701, 45, 4, 3, 3, 8, 0.3, 2704),
     # 40 = 5 * 8: exactly five batches per epoch, no empty sixth one.
-    "n40_batch8": (272, 40, 5, 4, 2, 8, 0.7, 275),
+    "n40_batch8": (2702, 40, 5, 4, 2, 8, 0.7, 2705),
 }
 # One full-batch step from W = 0, b = 0: W = -eta dW(0, 0), b = -eta db(0, 0), whatever
 # the shuffling does.
-ONE_STEP = (273, 23, 4, 3, 1, 23, 0.4, 276)
+ONE_STEP = (2703, 23, 4, 3, 1, 23, 0.4, 2706)
 
 
 def problem(seed: int, n: int, d: int, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -116,22 +116,28 @@ def test_same_epochs_for_every_optimizer(submission):
 
 
 def test_each_optimizer_trains(submission):
-    """The optimizer reaches training: five optimizers give five different loss curves.
-    Two identical curves mean two runs trained with one and the same optimizer, e.g. a
-    train_with that never hands its optimizer to fit, whose default (Adam) then trains
-    every run and makes every final loss look like Adam's."""
+    """The optimizer reaches training: the runs do not share one loss curve.
+
+    A train_with that never hands its optimizer to fit trains every run with fit's default
+    (Adam), so all five curves coincide and every final loss looks like Adam's. Two equal
+    curves alone are not charged here: a Nesterov step that reduces to classical momentum
+    gives them, and the Nesterov cell already costs that mistake.
+    """
     curves = loss_curves(submission)
-    same = [
-        (a, b)
-        for i, a in enumerate(NAMES)
-        for b in NAMES[i + 1 :]
-        if curves[a].shape == curves[b].shape and np.allclose(curves[a], curves[b], rtol=1e-9)
-    ]
-    if same:
-        pairs = ", ".join(f"{a} and {b}" for a, b in same)
+    groups: list[list[str]] = []
+    for name in NAMES:
+        for group in groups:
+            first = curves[group[0]]
+            if first.shape == curves[name].shape and np.allclose(first, curves[name], rtol=1e-9):
+                group.append(name)
+                break
+        else:
+            groups.append([name])
+    shared = max(groups, key=len)
+    if len(shared) >= 3:
         raise CheckFailure(
-            f"the loss curves of {pairs} are identical: those runs did not train with their "
-            "own optimizers (does train_with pass its optimizer to training.fit?)"
+            f"the loss curves of {', '.join(shared)} are identical: those runs did not train "
+            "with their own optimizers (does train_with pass its optimizer to training.fit?)"
         )
 
 
