@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the workers import the engine themselves; see grade_job
     from autograder.engine.isolated import NotebookGrade
 
 RESULTS_ROOT = "medl-results"
+MAX_STALLED_POOLS = 3
 EXECUTED = "executed.ipynb"
 
 
@@ -211,6 +212,7 @@ def grade_batch(
         return done
     context = multiprocessing.get_context("spawn")
     pending = list(jobs)
+    stalled = 0  # pools in a row that died before finishing any submission
     while pending:  # a worker that dies breaks the pool: rebuild it for the rest
         with cf.ProcessPoolExecutor(options.workers, mp_context=context, initializer=_worker_init,
                                     initargs=(jobs[0].grading.limits.threads or 1,)) as pool:  # fmt: skip
@@ -224,7 +226,11 @@ def grade_batch(
                     pending.append(job)
                 except Exception as exc:
                     finish(job, failed_grade(job, f"grader worker failed: {exc}"))
-        if pending and len(pending) == len(futures):  # no progress: give up on them, loudly
+        stalled = stalled + 1 if pending and len(pending) == len(futures) else 0
+        # A worker can die of something outside any submission (a ZeroMQ assertion under
+        # load was seen once): retry; only a pool that keeps dying with no progress is
+        # given up on, loudly, so a submission that kills its worker cannot hang the batch.
+        if stalled >= MAX_STALLED_POOLS:
             for job in pending:
                 finish(job, failed_grade(job, "grader worker process died"))
             pending = []

@@ -87,6 +87,26 @@ MUTANTS = [
     ),
     # --- activation derivatives (2 points: as above, plus the kinks at z = 0) ----------
     Mutant(
+        # The last branch written as the default: any name the function does not know,
+        # a typo included, silently gets GELU's derivative instead of the ValueError.
+        name="derivative_unknown_name_falls_to_gelu",
+        cell="unit04_activation_derivatives_impl",
+        find=(
+            '    if name == "gelu":\n'
+            "        cdf = 0.5 * erfc(-z / np.sqrt(2.0))\n"
+            "        pdf = np.exp(-0.5 * z**2) / np.sqrt(2.0 * np.pi)\n"
+            "        return cdf + z * pdf\n"
+            '    raise ValueError(f"unknown activation {name!r}; expected one of {ACTIVATIONS}")'
+        ),
+        replace=(
+            "    cdf = 0.5 * erfc(-z / np.sqrt(2.0))  # gelu, the last one\n"
+            "    pdf = np.exp(-0.5 * z**2) / np.sqrt(2.0 * np.pi)\n"
+            "    return cdf + z * pdf"
+        ),
+        expected={"unit04_activation_derivatives": 1.8182},
+        message="(an unknown name): expected a ValueError, got the result",
+    ),
+    Mutant(
         # sech instead of sech^2: right at 0, the only point the public check tries; wrong
         # elsewhere, also at z = +-20 (4e-9 instead of 2e-17). The backward pass uses it, so
         # the tanh network's gradients are wrong too.
