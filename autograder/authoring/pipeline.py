@@ -2,6 +2,12 @@
 
 The demo, the contract tests and the benchmarks all grade through here, so what they
 show is one and the same path through plain nbgrader.
+
+A planted mistake's notebook runs only as far as the mistake matters: every answer after
+the last graded cell its mutant declares is reset to the release's stub, so the later
+cells (training runs, mostly) stop at once and score 0, as they would for a blank
+notebook. Those cells are the reference's business, graded in full; the demo's students
+run whole notebooks.
 """
 
 from __future__ import annotations
@@ -11,9 +17,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
+from nbformat.notebooknode import NotebookNode
+
 from autograder.authoring import samples, trivial
 from autograder.contract import notebook as notebooks
-from autograder.contract.notebook import Mutant
+from autograder.contract.notebook import (
+    Mutant,
+    cells_by_grade_id,
+    is_test_cell,
+    nbgrader_meta,
+)
 from autograder.course.directory import Course
 
 REFERENCE = "reference"
@@ -31,6 +45,8 @@ class UnitRun:
     mutants: dict[str, Mutant | None] = field(default_factory=dict)
     scores: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
     seconds: float = 0.0
+    # student -> the graded cells whose answers their run reset (see the module docstring)
+    skipped: dict[str, list[str]] = field(default_factory=dict)
 
     def expected(self, student: str) -> dict[str, float]:
         """grade_id → the score ``student`` should get, from the mutant's declaration."""
@@ -38,12 +54,59 @@ class UnitRun:
         if student == BLANK or student in TRIVIAL:
             return dict.fromkeys(full, 0.0)
         mutant = self.mutants.get(student)
-        return {**full, **(mutant.expected if mutant else {})}
+        skipped = dict.fromkeys(self.skipped.get(student, ()), 0.0)
+        return {**full, **skipped, **(mutant.expected if mutant else {})}
+
+    def judged(self, student: str) -> list[str]:
+        """The graded cells whose scores say something about ``student``'s answers."""
+        skipped = set(self.skipped.get(student, ()))
+        return [gid for gid in self.scores[student] if gid not in skipped]
 
 
-def hand_in(course: Course, unit: str, students: dict[str, Mutant | None]) -> None:
-    """Write each sample student's notebook into submitted/ (release must exist)."""
+def stop_after_mistake(
+    nb: NotebookNode, release: NotebookNode, mutant: Mutant
+) -> tuple[NotebookNode, list[str]]:
+    """``nb`` with every answer after ``mutant``'s last declared cell reset to its stub.
+
+    Returns:
+        The notebook and the graded cells after that point (they will score 0).
+
+    Raises:
+        ValueError: if the mutant declares no graded cell at or after the cell it edits.
+    """
+    position = {nbgrader_meta(c).get("grade_id"): i for i, c in enumerate(nb.cells)}
+    if not mutant.expected:
+        raise ValueError(f"mutant {mutant.name} declares no score")
+    last = max(position[gid] for gid in mutant.expected)
+    if position[mutant.cell] > last:
+        raise ValueError(f"mutant {mutant.name} declares no cell after the one it edits")
+    stubs = cells_by_grade_id(release)
+    out = nbformat.from_dict(nb)
+    skipped = []
+    for cell in out.cells[last + 1 :]:
+        meta = nbgrader_meta(cell)
+        if meta.get("solution") and meta["grade_id"] in stubs:
+            cell.source = stubs[meta["grade_id"]].source
+        elif is_test_cell(cell):
+            skipped.append(meta["grade_id"])
+    return out, skipped
+
+
+def hand_in(
+    course: Course, unit: str, students: dict[str, Mutant | None], *, whole: bool = False
+) -> dict[str, list[str]]:
+    """Write each sample student's notebook into submitted/ (release must exist).
+
+    Args:
+        whole: run every mutant's whole notebook (the demo) instead of stopping after
+            the cells its mistake costs.
+
+    Returns:
+        student → the graded cells their run skips (answers reset to the stub).
+    """
     reference = course.reference(unit)
+    release = notebooks.read(course.release_notebook(unit))
+    skipped: dict[str, list[str]] = {}
     for student, mutant in students.items():
         if student == BLANK:
             nb = notebooks.read(course.release_notebook(unit))
@@ -53,9 +116,12 @@ def hand_in(course: Course, unit: str, students: dict[str, Mutant | None]) -> No
             nb = trivial.trivial_submission(source, release, TRIVIAL[student])
         elif mutant is None:
             nb = reference
-        else:
+        elif whole:
             nb = mutant.apply(reference)
+        else:
+            nb, skipped[student] = stop_after_mistake(mutant.apply(reference), release, mutant)
         course.submit(student, unit, nb)
+    return skipped
 
 
 def sample_students(
@@ -92,9 +158,10 @@ def run_unit(
     started = time.perf_counter()
     course.nbgrader("generate_assignment", unit, "--force", "--log-level=WARN")
     students = sample_students(unit, which=which, only=only)
-    hand_in(course, unit, students)
+    skipped = hand_in(course, unit, students, whole=which == "demo" and not only)
     course.nbgrader("autograde", unit, "--force", "--log-level=WARN")
-    run = UnitRun(unit=unit, course=course, mutants=students, scores=course.scores(unit))
+    run = UnitRun(unit=unit, course=course, mutants=students, scores=course.scores(unit),
+                  skipped=skipped)  # fmt: skip
     run.seconds = time.perf_counter() - started
     return run
 
@@ -112,11 +179,12 @@ def main() -> None:
     run = run_unit(course, args.unit, which=args.which, only=tuple(args.only))
     for student, cells in sorted(run.scores.items()):
         expected = run.expected(student)
+        # An author trying a few mutants wants to read the message each one gets.
+        show = set(run.judged(student)) if args.only and student != REFERENCE else set()
         for grade_id, (score, maximum) in cells.items():
             flag = "" if abs(score - expected.get(grade_id, maximum)) < 1e-9 else "  <-- unexpected"
             print(f"{student:24s} {grade_id:32s} {score:5g} / {maximum:g}{flag}")
-            if args.only and student != REFERENCE and score < maximum:
-                # An author trying a few mutants wants to read the message they get.
+            if grade_id in show and score < maximum:
                 print(course.cell_output(student, args.unit, grade_id))
     print(f"graded in {run.seconds:.0f} s; course at {course.root}")
 

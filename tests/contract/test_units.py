@@ -2,8 +2,10 @@
 
 - the reference notebook scores full marks;
 - the untouched release scores zero, and the grader survives it;
-- each planted mistake scores exactly what its mutant declares, every other cell keeps
-  full marks, and the failing cells' output names the difference;
+- each planted mistake scores exactly what its mutant declares, every other cell up to the
+  last one it declares keeps full marks (its run resets the answers after that cell: they
+  score 0, see ``autograder.authoring.pipeline``), and the failing cells' output names the
+  difference;
 - every hidden check fails for at least one planted mistake (no check that cannot fail).
 
 Each unit is released and autograded once, through plain nbgrader, for all its samples.
@@ -76,7 +78,7 @@ def test_every_hidden_check_fails_on_some_mistake(graded, unit):
     for student in run.scores:
         if student in (REFERENCE, BLANK, *TRIVIAL):
             continue
-        for grade_id in run.scores[student]:
+        for grade_id in run.judged(student):  # not the cells a mistake's run skips
             output = run.course.cell_output(student, unit, grade_id)
             for name in re.findall(r"\[FAIL\] (test_\w+)", output):
                 failed.add((grade_id, name))
