@@ -48,3 +48,19 @@ def test_demo_refuses_a_non_empty_directory(tmp_path):
     result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path), "--units", "unit01"])
     assert result.exit_code == 2 and "exists and is not empty" in result.output
     assert (tmp_path / "keep.txt").read_text() == "an earlier course"
+
+
+def test_demo_roles_run_whole_and_score_what_their_mutants_declare(demo_run):
+    # The contract tests stop a mistake's run after its last declared cell; the demo runs
+    # whole notebooks, so here a cost past that cell would show as a different total.
+    from autograder.authoring import samples
+    from autograder.contract import notebook as notebooks
+    from autograder.course.directory import Course
+
+    out, _ = demo_run
+    points = notebooks.graded_code_cells(notebooks.read(Course(out).source_notebook("unit01")))
+    with open(out / "grades.csv") as handle:
+        totals = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    for role, mutant in samples.demo_roles("unit01").items():
+        lost = sum(points[gid] - score for gid, score in mutant.expected.items())
+        assert totals[role] == pytest.approx(sum(points.values()) - lost, abs=1e-3), role
