@@ -79,11 +79,12 @@ def student_dist(
 
 def _grading_options(timeout: float | None, memory: int | None, device: str, show: bool):
     """The one options object a grading command builds; the engine carries it unchanged."""
-    from autograder.engine.options import DEVICES, GradingOptions
-    from autograder.engine.sandbox import Limits
+    from autograder.engine.options import GradingOptions
+    from autograder.engine.sandbox import DEVICES, Limits
 
-    if device not in DEVICES:
-        _fail(f"--device must be {', '.join(DEVICES[:-1])} or {DEVICES[-1]}; got {device!r}")
+    if device not in DEVICES:  # GradingOptions would refuse it too; this names the flag
+        *first, last = sorted(DEVICES)
+        _fail(f"--device must be {', '.join(first)} or {last}; got {device!r}")
     defaults = Limits()
     limits = Limits(
         cell_timeout_s=timeout or defaults.cell_timeout_s,

@@ -105,14 +105,14 @@ def hand_in(
         student → the graded cells their run skips (answers reset to the stub).
     """
     reference = course.reference(unit)
+    # Read once: the blank, trivial and stopped-early students are all built from these.
     release = notebooks.read(course.release_notebook(unit))
+    source = notebooks.read(course.source_notebook(unit))
     skipped: dict[str, list[str]] = {}
     for student, mutant in students.items():
         if student == BLANK:
-            nb = notebooks.read(course.release_notebook(unit))
+            nb = release
         elif student in TRIVIAL:
-            source, release = (notebooks.read(course.source_notebook(unit)),
-                               notebooks.read(course.release_notebook(unit)))  # fmt: skip
             nb = trivial.trivial_submission(source, release, TRIVIAL[student])
         elif mutant is None:
             nb = reference

@@ -12,10 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from autograder.contract.runner import CHECKS_ROOT
-from autograder.engine.sandbox import Limits
-
-DEVICES = ("auto", "cpu", "gpu")
-ISOLATIONS = ("auto", "bubblewrap", "unshare", "none")
+from autograder.engine.sandbox import DEVICES, ISOLATIONS, Limits
 
 
 @dataclass(frozen=True)
