@@ -214,7 +214,7 @@ def plot_gradient_norms(
         ax.set_xticklabels(longest, rotation=45 if len(longest) > 6 else 0)
     ax.set_yscale("log")
     ax.set_xlabel("layer (input → output)")
-    ax.set_ylabel(r"$\|\partial L / \partial W_\ell\|_2$")
+    ax.set_ylabel(r"$\|\partial L / \partial W_\ell\|_F$ (Frobenius norm)")
     ax.set_title("Gradient norm per layer")
     ax.grid(alpha=0.3, which="both")
     ax.legend()

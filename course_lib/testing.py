@@ -13,7 +13,7 @@ import contextlib
 import contextvars
 import functools
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -191,8 +191,19 @@ def _scalar(value: Any) -> float:
     return number
 
 
-def describe_difference(actual: np.ndarray, expected: np.ndarray, *, name: str) -> str:
-    """A multi-line report of where two same-shaped arrays differ most."""
+def describe_difference(
+    actual: np.ndarray,
+    expected: np.ndarray,
+    *,
+    name: str,
+    causes: Mapping[float, str] | None = None,
+) -> str:
+    """A multi-line report of where two same-shaped arrays differ most.
+
+    When ``actual`` is a constant multiple ``c`` of ``expected`` the report says so, and
+    names the likely cause when ``c`` is a key of ``causes`` (``{n: "did you average over
+    the batch?"}``) or ``-1`` (a sign).
+    """
     a = actual.astype(np.float64)
     b = expected.astype(np.float64)
     lines = [f"{name}: values differ (shape {a.shape})"]
@@ -214,7 +225,43 @@ def describe_difference(actual: np.ndarray, expected: np.ndarray, *, name: str) 
     rel = diff / np.maximum(np.abs(b), _TINY)
     lines.append(f"  max elementwise rel error {float(np.nanmax(rel)):.3g}")
     lines.append(f"  norm relative error {rel_error(a, b):.3g}")
+    factor = constant_factor(a, b)
+    if factor is not None:
+        lines.append(f"  got {factor:.6g} × the expected values everywhere (a constant factor)")
+        cause = _matching_cause(factor, {-1.0: "a sign error?", **(causes or {})})
+        if cause:
+            lines.append(f"  likely cause: {cause}")
     return "\n".join(lines)
+
+
+def constant_factor(actual: Any, expected: Any) -> float | None:
+    """``c`` when ``actual ≈ c · expected`` everywhere with ``c ≠ 1``, else None.
+
+    A gradient off by a constant factor is the signature of a few classic mistakes (a sum
+    where the spec asks for a mean: the factor is the batch size; a sign), so the failure
+    message says so. ``c`` is the least-squares factor; it counts when it explains the
+    values to a relative residual of 1e-6.
+    """
+    a = as_array(actual).astype(np.float64).reshape(-1)
+    b = as_array(expected).astype(np.float64).reshape(-1)
+    if a.shape != b.shape or not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return None
+    scale = float(b @ b)
+    if scale == 0.0:
+        return None
+    factor = float(a @ b) / scale
+    if factor == 0.0 or abs(factor - 1.0) <= 1e-6:
+        return None
+    if np.linalg.norm(a - factor * b) > 1e-6 * np.linalg.norm(a):
+        return None
+    return factor
+
+
+def _matching_cause(factor: float, causes: Mapping[float, str]) -> str | None:
+    for value, cause in causes.items():
+        if abs(factor - value) <= 1e-4 * abs(value):
+            return cause
+    return None
 
 
 @_public
@@ -225,8 +272,12 @@ def assert_close(
     rtol: float = 1e-6,
     atol: float = 1e-8,
     name: str = "value",
+    causes: Mapping[float, str] | None = None,
 ) -> None:
     """Check ``|actual − expected| ≤ atol + rtol·|expected|`` everywhere, shapes equal.
+
+    ``causes`` maps a constant factor between got and expected to the mistake it suggests
+    (see :func:`describe_difference`).
 
     Raises:
         CheckFailure: naming the shape mismatch, or the worst entry and how many differ.
@@ -243,7 +294,7 @@ def assert_close(
     close = np.isclose(a64, b64, rtol=rtol, atol=atol, equal_nan=False)
     if close.all():
         return
-    message = describe_difference(a64, b64, name=name)
+    message = describe_difference(a64, b64, name=name, causes=causes)
     message += (
         f"\n  {int((~close).sum())} of {close.size} entries differ (rtol={rtol:g}, atol={atol:g})"
     )
@@ -252,9 +303,18 @@ def assert_close(
 
 @_public
 def assert_gradient_close(
-    actual: Any, expected: Any, *, tol: float = 1e-7, name: str = "gradient"
+    actual: Any,
+    expected: Any,
+    *,
+    tol: float = 1e-7,
+    name: str = "gradient",
+    causes: Mapping[float, str] | None = None,
 ) -> None:
-    """Check a gradient by the norm-based relative error (≤ ``tol``; 1e-7 for float64)."""
+    """Check a gradient by the norm-based relative error (≤ ``tol``; 1e-7 for float64).
+
+    ``causes`` maps a constant factor between got and expected to the mistake it suggests
+    (see :func:`describe_difference`).
+    """
     a = as_array(actual, name=name)
     b = as_array(expected, name=f"expected {name}")
     if a.shape != b.shape:
@@ -262,7 +322,8 @@ def assert_gradient_close(
     error = rel_error(a, b)
     if not error <= tol:  # also catches nan
         line = f"  norm relative error {error:.3g}"
-        message = describe_difference(a, b, name=name).replace(line, f"{line} > tolerance {tol:g}")
+        message = describe_difference(a, b, name=name, causes=causes)
+        message = message.replace(line, f"{line} > tolerance {tol:g}")
         raise CheckFailure(message)
 
 
@@ -283,3 +344,10 @@ def assert_at_least(value: float, threshold: float, *, name: str) -> None:
     """Check a metric reaches a target, saying by how much it fell short."""
     if not value >= threshold:
         raise CheckFailure(f"{name}: got {value:.4f}, needs at least {threshold:.4f}")
+
+
+@_public
+def assert_at_most(value: float, threshold: float, *, name: str) -> None:
+    """Check a quantity stays at or below a bound, saying by how much it went over."""
+    if not value <= threshold:
+        raise CheckFailure(f"{name}: got {value:.4g}, needs at most {threshold:.4g}")

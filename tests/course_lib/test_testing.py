@@ -7,9 +7,11 @@ import pytest
 from course_lib.testing import (
     CheckFailure,
     assert_at_least,
+    assert_at_most,
     assert_close,
     assert_gradient_close,
     assert_shape,
+    constant_factor,
     numeric_gradient,
     public_checks,
     rel_error,
@@ -91,6 +93,37 @@ def test_assert_gradient_close_uses_norm_error():
     assert_gradient_close(g * (1 + 1e-9), g)
     with pytest.raises(CheckFailure, match="norm relative error .* > tolerance 1e-07"):
         assert_gradient_close(g * 1.01, g)
+
+
+def test_constant_factor_found_only_when_it_explains_every_entry():
+    g = np.array([1.0, -2.0, 3.0])
+    assert constant_factor(8.0 * g, g) == pytest.approx(8.0)
+    assert constant_factor(g, g) is None  # equal: no factor to report
+    assert constant_factor(8.0 * g + [0.0, 0.0, 1.0], g) is None
+    assert constant_factor(g, np.zeros(3)) is None
+
+
+def test_gradient_off_by_the_batch_size_names_the_cause():
+    g = np.array([1.0, -2.0, 3.0])
+    causes = {16: "did you average over the batch?"}
+    with pytest.raises(CheckFailure) as info:
+        assert_gradient_close(16.0 * g, g, name="dW", causes=causes)
+    assert "got 16 × the expected values everywhere" in str(info.value)
+    assert "likely cause: did you average over the batch?" in str(info.value)
+    with pytest.raises(CheckFailure) as info:
+        assert_close(-g, g, name="db")
+    assert "likely cause: a sign error?" in str(info.value)
+    with pytest.raises(CheckFailure) as info:
+        assert_close(2.0 * g, g, name="db", causes=causes)
+    assert "got 2 × the expected" in str(info.value) and "likely cause" not in str(info.value)
+
+
+def test_assert_at_most_says_by_how_much():
+    assert_at_most(1e-4, 1e-3, name="ratio")
+    with pytest.raises(CheckFailure, match="ratio: got 0.5, needs at most 0.001"):
+        assert_at_most(0.5, 1e-3, name="ratio")
+    with pytest.raises(CheckFailure):
+        assert_at_most(float("nan"), 1.0, name="ratio")
 
 
 def test_assert_shape_with_wildcards():
