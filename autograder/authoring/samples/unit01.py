@@ -1,8 +1,10 @@
 """Planted mistakes for unit01 (machine learning introduction) and the demo's roles.
 
-Most mistakes pass the visible checks and lose part of a cell in the hidden ones, the way a
-student's plausible bug would; one the visible checks catch costs what those checks cost
-(every check of a cell runs and counts). Scores are ``points × passed / total`` over a cell's hidden checks (4 decimals).
+A mistake the notebook's text warns about (zero division, ties, rounding, the seed, a wrong
+distance, ...) fails a visible check, whose hidden twin (the same case) it costs along with
+whatever else it gets wrong; the others pass the visible checks and lose part of a cell in
+the hidden ones, the way a student's plausible bug would. Every check of a cell runs and
+counts. Scores are ``points × passed / total`` over a cell's hidden checks (4 decimals).
 The file is long because it is a catalogue: one entry per planted mistake, each with the
 comment that says why a student would write it.
 """
@@ -12,13 +14,13 @@ from __future__ import annotations
 from autograder.contract.notebook import Mutant
 
 MUTANTS = [
-    # --- confusion matrix (2 points, 6 checks and a gate) --------------------------
+    # --- confusion matrix (2 points, 7 checks and a gate) --------------------------
     Mutant(
         name="cm_classes_from_y_true_only",
         cell="unit01_confusion_matrix_impl",
         find="int(max(y_true.max(initial=-1), y_pred.max(initial=-1))) + 1",
         replace="int(y_true.max(initial=-1)) + 1",
-        expected={"unit01_confusion_matrix": 1.6667},
+        expected={"unit01_confusion_matrix": 1.4286},
         message="IndexError",
     ),
     Mutant(
@@ -51,17 +53,17 @@ MUTANTS = [
             "    if n_classes is None:\n"
             "        n_classes = k"
         ),
-        expected={"unit01_confusion_matrix": 1.6667},
+        expected={"unit01_confusion_matrix": 1.7143},
         message="zero-size array",
     ),
-    # --- accuracy (1 point, 4 checks and a gate) ------------------------------------------------
+    # --- accuracy (1 point, 5 checks and a gate) ------------------------------------------------
     Mutant(
         name="accuracy_without_asarray",
         cell="unit01_accuracy_impl",
         # With lists, y_true == y_pred compares the whole lists: one bool.
         find="y_true = np.asarray(y_true)\n    y_pred = np.asarray(y_pred)\n    return",
         replace="return",
-        expected={"unit01_accuracy": 0.75},
+        expected={"unit01_accuracy": 0.6},
         message="python-lists",
     ),
     Mutant(
@@ -81,13 +83,13 @@ MUTANTS = [
         expected={"unit01_accuracy": 0.0},
         message="not allowed here",
     ),
-    # --- precision / recall / F1 (4 points, 11 checks and a gate) --------------------
+    # --- precision / recall / F1 (4 points, 14 checks and a gate) --------------------
     Mutant(
         name="prf_zero_division_gives_one",
         cell="unit01_precision_recall_f1_impl",
         find="out=np.zeros_like(num)",
         replace="out=np.ones_like(num)",
-        expected={"unit01_precision_recall_f1": 1.8182},
+        expected={"unit01_precision_recall_f1": 1.7143},
         message="a ratio with a zero denominator counts as 0",
     ),
     Mutant(
@@ -95,7 +97,7 @@ MUTANTS = [
         cell="unit01_precision_recall_f1_impl",
         find="precision = divide(tp, predicted)\n    recall = divide(tp, actual)",
         replace="precision = divide(tp, actual)\n    recall = divide(tp, predicted)",
-        expected={"unit01_precision_recall_f1": 1.4545},  # the visible binary check catches it
+        expected={"unit01_precision_recall_f1": 1.7143},  # the visible binary check catches it
         message="binary (precision, recall, f1)",
     ),
     Mutant(
@@ -120,7 +122,7 @@ MUTANTS = [
             "    raise ValueError(f\"average must be 'binary', 'macro' or None, got {average!r}\")"
         ),
         replace="return precision, recall, f1",
-        expected={"unit01_precision_recall_f1": 3.6364},
+        expected={"unit01_precision_recall_f1": 3.4286},
         message="expected a ValueError",
     ),
     Mutant(
@@ -130,7 +132,7 @@ MUTANTS = [
         cell="unit01_precision_recall_f1_impl",
         find='        if average == "binary":\n            k = max(k, pos_label + 1)\n',
         replace="",
-        expected={"unit01_precision_recall_f1": 3.6364},
+        expected={"unit01_precision_recall_f1": 3.7143},
         message="zero-division-no-positive-anywhere",
     ),
     Mutant(
@@ -144,12 +146,12 @@ MUTANTS = [
             "        return float(precision[seen].mean()), float(recall[seen].mean()), "
             "float(f1[seen].mean())"
         ),
-        expected={"unit01_precision_recall_f1": 3.6364},
+        expected={"unit01_precision_recall_f1": 3.4286},
         message="zero-division-class-2-nowhere-macro",
     ),
     Mutant(
         # Macro F1 as the harmonic mean of macro precision and macro recall, not the
-        # mean of the per-class F1 scores (the visible check looks at precision only).
+        # mean of the per-class F1 scores (the visible macro check over k = 4 sees it).
         name="prf_macro_f1_from_macro_scores",
         cell="unit01_precision_recall_f1_impl",
         find="return float(precision.mean()), float(recall.mean()), float(f1.mean())",
@@ -157,16 +159,16 @@ MUTANTS = [
             "p, r = float(precision.mean()), float(recall.mean())\n"
             "        return p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0"
         ),
-        expected={"unit01_precision_recall_f1": 2.9091},
+        expected={"unit01_precision_recall_f1": 2.8571},
         message="macro-4-classes",
     ),
-    # --- train/dev/test split (2 points, 13 checks) -----------------------------------
+    # --- train/dev/test split (2 points, 15 checks) -----------------------------------
     Mutant(
         name="split_floor_rounding",
         cell="unit01_train_dev_test_split_impl",
         find="n_test = math.ceil(test_fraction * n)",
         replace="n_test = int(test_fraction * n)",
-        expected={"unit01_train_dev_test_split": 1.5385},
+        expected={"unit01_train_dev_test_split": 1.4667},
         message="sizes",
     ),
     Mutant(
@@ -183,7 +185,7 @@ MUTANTS = [
             "    dev_idx = order[n - n_dev - n_test : n - n_test]\n"
             "    test_idx = order[-n_test:]"
         ),
-        expected={"unit01_train_dev_test_split": 1.6923},
+        expected={"unit01_train_dev_test_split": 1.7333},
         message="overlap",
     ),
     Mutant(
@@ -191,7 +193,7 @@ MUTANTS = [
         cell="unit01_train_dev_test_split_impl",
         find="np.random.default_rng(seed).permutation(n)",
         replace="np.random.default_rng(0).permutation(n)",
-        expected={"unit01_train_dev_test_split": 1.8462},
+        expected={"unit01_train_dev_test_split": 1.7333},
         message="the seed must drive the shuffle",
     ),
     Mutant(
@@ -201,7 +203,7 @@ MUTANTS = [
         cell="unit01_train_dev_test_split_impl",
         find="if n_test + n_dev >= n:",
         replace="if n_test + n_dev > n:",
-        expected={"unit01_train_dev_test_split": 1.6923},
+        expected={"unit01_train_dev_test_split": 1.7333},
         message="expected a ValueError",
     ),
     Mutant(
@@ -211,16 +213,16 @@ MUTANTS = [
         cell="unit01_train_dev_test_split_impl",
         find="if n_test + n_dev >= n:",
         replace="if dev_fraction + test_fraction >= 1:",
-        expected={"unit01_train_dev_test_split": 1.8462},
+        expected={"unit01_train_dev_test_split": 1.8667},
         message="rounding-takes-the-rest",
     ),
-    # --- stratified k-fold (3 points, 13 checks) --------------------------------------
+    # --- stratified k-fold (3 points, 17 checks) --------------------------------------
     Mutant(
         name="kfold_train_includes_dev",
         cell="unit01_stratified_kfold_impl",
         find="train_idx = np.flatnonzero(fold_of != i)",
         replace="train_idx = np.arange(len(y))",
-        expected={"unit01_stratified_kfold": 1.6154},
+        expected={"unit01_stratified_kfold": 1.5882},
         message="of its own dev rows",
     ),
     Mutant(
@@ -230,7 +232,7 @@ MUTANTS = [
         # collect all the remainders and the fold sizes drift apart.
         find="(position + np.arange(len(members))) % k",
         replace="np.arange(len(members)) % k",
-        expected={"unit01_stratified_kfold": 2.0769},
+        expected={"unit01_stratified_kfold": 2.1176},
         message="dev-fold sizes",
     ),
     Mutant(
@@ -238,7 +240,7 @@ MUTANTS = [
         cell="unit01_stratified_kfold_impl",
         find="rng = np.random.default_rng(seed)",
         replace="rng = np.random.default_rng(0)",
-        expected={"unit01_stratified_kfold": 2.7692},
+        expected={"unit01_stratified_kfold": 2.6471},
         message="the seed must drive the shuffle",
     ),
     Mutant(
@@ -256,17 +258,17 @@ MUTANTS = [
             "    position = 0\n"
             "    for label in range(int(y.max()) + 1):"
         ),
-        expected={"unit01_stratified_kfold": 2.7692},
+        expected={"unit01_stratified_kfold": 2.6471},
         message="labels-minus-1-3-100-k4",
     ),
-    # --- polynomial least squares (2 points, 9 checks) --------------------------------
+    # --- polynomial least squares (2 points, 10 checks) -------------------------------
     Mutant(
         name="poly_normal_equations",
         cell="unit01_polynomial_fit_impl",
         # Singular when degree + 1 > n, and squares the condition number otherwise.
         find="w, *_ = np.linalg.lstsq(phi, np.asarray(y, dtype=np.float64), rcond=None)",
         replace="w = np.linalg.solve(phi.T @ phi, phi.T @ np.asarray(y, dtype=np.float64))",
-        expected={"unit01_polynomial_fit": 1.7778},
+        expected={"unit01_polynomial_fit": 1.6},
         message="degree-10-through-8-points",
     ),
     Mutant(
@@ -278,16 +280,16 @@ MUTANTS = [
             "x = np.asarray(x, dtype=np.float64)\n    return x[:, None] ** np.arange(degree + 1)"
         ),
         replace="return x[:, None] ** np.arange(degree + 1)",
-        expected={"unit01_polynomial_fit": 1.7778},
+        expected={"unit01_polynomial_fit": 1.8},
         message="list indices must be integers",
     ),
-    # --- degree sweep (2 points, 4 checks) --------------------------------------------
+    # --- degree sweep (2 points, 5 checks) --------------------------------------------
     Mutant(
         name="sweep_dev_sum_not_mean",
         cell="unit01_degree_sweep_impl",
         find="dev_mse.append(np.mean(",
         replace="dev_mse.append(np.sum(",
-        expected={"unit01_degree_sweep": 1.0},
+        expected={"unit01_degree_sweep": 0.8},
         message="dev_mse",
     ),
     # --- chosen degree (2 points, 2 checks) -------------------------------------------
@@ -309,7 +311,7 @@ MUTANTS = [
         expected={"unit01_chosen_degree": 0.0},
         message="your smallest dev error is at degree",
     ),
-    # --- baselines (3 points, 9 checks) -----------------------------------------------
+    # --- baselines (3 points, 11 checks) ----------------------------------------------
     Mutant(
         name="majority_ties_by_first_seen",
         cell="unit01_baselines_impl",
@@ -318,7 +320,7 @@ MUTANTS = [
             "from collections import Counter\n\n"
             "    return int(Counter(np.asarray(y).tolist()).most_common(1)[0][0])"
         ),
-        expected={"unit01_baselines": 2.6667},
+        expected={"unit01_baselines": 2.7273},
         message="ties go to the smallest label",
     ),
     Mutant(
@@ -326,7 +328,7 @@ MUTANTS = [
         cell="unit01_baselines_impl",
         find="x[y == c].mean(axis=0)",
         replace="np.median(x[y == c], axis=0)",
-        expected={"unit01_baselines": 2.3333},
+        expected={"unit01_baselines": 2.4545},
         message="mean of class c",
     ),
     Mutant(
@@ -334,7 +336,7 @@ MUTANTS = [
         cell="unit01_baselines_impl",
         find="distances = ((x[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=-1)",
         replace="distances = np.abs(x[:, None, :] - centroids[None, :, :]).sum(axis=-1)",
-        expected={"unit01_baselines": 2.3333},
+        expected={"unit01_baselines": 2.1818},
         message="Euclidean distances",
     ),
     Mutant(
@@ -342,7 +344,7 @@ MUTANTS = [
         cell="unit01_baselines_impl",
         find="nearest_centroid_fit(x_digits_train, y_digits_train, n_classes=10)",
         replace="nearest_centroid_fit(x_digits_train[:50], y_digits_train[:50], n_classes=10)",
-        expected={"unit01_baselines": 2.3333},
+        expected={"unit01_baselines": 2.1818},
         message="held-out digits test split",
     ),
     Mutant(
@@ -352,7 +354,7 @@ MUTANTS = [
         cell="unit01_baselines_impl",
         find="nearest_centroid_fit(x_digits_train, y_digits_train, n_classes=10)",
         replace="nearest_centroid_fit(x_digits, y_digits, n_classes=10)",
-        expected={"unit01_baselines": 2.6667},
+        expected={"unit01_baselines": 2.4545},
         message="fit the baseline on the training part only",
     ),
     # --- softmax regression on digits (3 points, 3 checks) ----------------------------

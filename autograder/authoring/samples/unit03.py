@@ -426,6 +426,109 @@ MUTANTS = [
         expected={"unit03_experiment": 2.5714},
         message="ignores its seed",
     ),
+    # --- Section 5: mini-batch SGD (3 points: two batch gradients, three replays, the
+    # clock) and the gradient noise (2 points: two predictions, the measurement, the seed).
+    Mutant(
+        # The sum over the batch: steps B times too long, GD's included.
+        name="sgd_gradient_sum_not_mean",
+        cell="unit03_minibatch_sgd_impl",
+        find="return X.T @ (X @ np.asarray(theta, dtype=np.float64) - t) / len(t)",
+        replace="return X.T @ (X @ np.asarray(theta, dtype=np.float64) - t)",
+        expected={"unit03_minibatch_sgd": 1.0, "unit03_gradient_noise": 1.5},
+        message="likely cause: the gradient of the mean: divide X^T (X theta - t) by the batch size",
+    ),
+    Mutant(
+        # No shuffling: the same order every epoch. One full batch cannot tell.
+        name="sgd_no_shuffle",
+        cell="unit03_minibatch_sgd_impl",
+        find="order = gen.permutation(len(X))",
+        replace="order = np.arange(len(X))",
+        expected={"unit03_minibatch_sgd": 2.0},
+        message="vs a reference run of the spec",
+    ),
+    Mutant(
+        # A fresh generator per epoch: every epoch repeats the first one's order.
+        name="sgd_rng_per_epoch",
+        cell="unit03_minibatch_sgd_impl",
+        find="order = gen.permutation(len(X))",
+        replace="order = np.random.default_rng(seed).permutation(len(X))",
+        expected={"unit03_minibatch_sgd": 2.0},
+        message="one default_rng(seed), a permutation per epoch",
+    ),
+    Mutant(
+        # The last, smaller batch dropped.
+        name="sgd_drops_last_batch",
+        cell="unit03_minibatch_sgd_impl",
+        find="for start in range(0, len(X), batch_size):",
+        replace="for start in range(0, len(X) - batch_size + 1, batch_size):",
+        expected={"unit03_minibatch_sgd": 2.0},
+        message='run_sgd on 23 rows (batch_size=5, learning_rate=0.08, epochs=3, seed=3604)["examples"]',
+    ),
+    Mutant(
+        # The batch's loss recorded instead of the full training loss: cheaper, and noisy.
+        name="sgd_records_batch_loss",
+        cell="unit03_minibatch_sgd_impl",
+        find="            losses.append(full_loss(theta))",
+        replace="            losses.append(0.5 * float(np.mean((X[batch] @ theta - t[batch]) ** 2)))",
+        expected={"unit03_minibatch_sgd": 2.0},
+        message="(the full training loss)",
+    ),
+    Mutant(
+        # Examples counted as batch_size per step: the last batch is counted too large.
+        name="sgd_counts_batch_size",
+        cell="unit03_minibatch_sgd_impl",
+        find="examples.append(examples[-1] + len(batch))",
+        replace="examples.append(examples[-1] + batch_size)",
+        expected={"unit03_minibatch_sgd": 2.5},
+        message='(batch_size=5, learning_rate=0.08, epochs=3, seed=3604)["examples"]',
+    ),
+    Mutant(
+        # Sampling with replacement: sigma^2 / B, without the factor; at B = N not zero.
+        name="noise_with_replacement",
+        cell="unit03_gradient_noise_impl",
+        find="batch = gen.choice(len(X), batch_size, replace=False)",
+        replace="batch = gen.choice(len(X), batch_size, replace=True)",
+        expected={"unit03_gradient_noise": 1.5},
+        message="a batch of every row without replacement",
+    ),
+    Mutant(
+        # The independent-draws formula, sigma^2 / B.
+        name="noise_prediction_missing_factor",
+        cell="unit03_gradient_noise_impl",
+        find="return sigma2 / batch_size * (n - batch_size) / (n - 1)",
+        replace="return sigma2 / batch_size",
+        expected={"unit03_gradient_noise": 1.0},
+        message="the factor (N - B)/(N - 1) is missing",
+    ),
+    Mutant(
+        # sigma^2 with the sample variance's N - 1: off by N / (N - 1), small but real.
+        name="noise_sigma2_divides_by_n_minus_1",
+        cell="unit03_gradient_noise_impl",
+        find="sigma2 = float(np.mean(np.sum((per_example - per_example.mean(axis=0)) ** 2, axis=1)))",
+        replace=(
+            "sigma2 = float(np.sum((per_example - per_example.mean(axis=0)) ** 2)) / (len(X) - 1)"
+        ),
+        expected={"unit03_gradient_noise": 1.0},
+        message="predicted_gradient_noise at B = 1 on the public 5-row problem",
+    ),
+    Mutant(
+        # The seed never reaches the generator.
+        name="noise_ignores_seed",
+        cell="unit03_gradient_noise_impl",
+        find="gen = np.random.default_rng(seed)\n    total = 0.0",
+        replace="gen = np.random.default_rng()\n    total = 0.0",
+        expected={"unit03_gradient_noise": 1.5},
+        message="with the same seed twice",
+    ),
+    Mutant(
+        # The total over the draws, not their mean.
+        name="noise_sum_over_draws",
+        cell="unit03_gradient_noise_impl",
+        find="return total / n_draws",
+        replace="return total",
+        expected={"unit03_gradient_noise": 1.5},
+        message="standard errors",
+    ),
 ]
 
 DEMO = {"planted_bug": "rmsprop_epsilon_outside_sqrt", "weak_model": "experiment_two_epochs"}

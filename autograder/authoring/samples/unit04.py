@@ -54,6 +54,20 @@ _BN_BACKWARD_BY_TAPE = """\
     dx, dgamma = (g.numpy() for g in tape.gradient(total, [x_var, gamma_var]))
     return dx, dgamma, dout.sum(axis=0)"""
 
+_TRAINING_GRADS_BY_TAPE = """\
+            variables = [tf.Variable(p) for pair in params for p in pair]
+            with tf.GradientTape() as tape:
+                out = tf.constant(X[batch])
+                for layer in range(len(params)):
+                    out = tf.matmul(out, variables[2 * layer]) + variables[2 * layer + 1]
+                    if layer < len(params) - 1:
+                        out = tf.nn.relu(out) if activation == "relu" else tf.tanh(out)
+                labels = y[batch]
+                batch_loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels, out))
+            flat = [g.numpy() for g in tape.gradient(batch_loss, variables)]
+            grads = [flat[2 * i : 2 * i + 2] for i in range(len(params))]
+"""
+
 MUTANTS = [
     # --- activations (2 points: 7 Keras comparisons, huge inputs worth 2, unknown name) --
     Mutant(
@@ -114,7 +128,11 @@ MUTANTS = [
         cell="unit04_activation_derivatives_impl",
         find="return 1.0 - np.tanh(z) ** 2",
         replace="return 1.0 / np.cosh(z)",
-        expected={"unit04_activation_derivatives": 1.4545, "unit04_mlp_backward": 3.0},
+        expected={
+            "unit04_activation_derivatives": 1.4545,
+            "unit04_mlp_backward": 3.0,
+            "unit04_numpy_training": 2.2857,
+        },
         message='"tanh"',
     ),
     Mutant(
@@ -159,7 +177,8 @@ MUTANTS = [
         expected={
             "unit04_mlp_forward": 0.8,
             "unit04_mlp_backward": 1.0,
-            "unit04_vanishing_gradients": 2.5,
+            "unit04_vanishing_gradients": 2.625,
+            "unit04_numpy_training": 2.2857,
         },
         message='"sigmoid" network',
     ),
@@ -184,7 +203,11 @@ MUTANTS = [
         cell="unit04_mlp_backward_impl",
         find='dZ = dA * activation_derivative(cache["Z"][layer - 1], activation)',
         replace="dZ = dA",
-        expected={"unit04_mlp_backward": 0.0, "unit04_vanishing_gradients": 1.0},
+        expected={
+            "unit04_mlp_backward": 0.0,
+            "unit04_vanishing_gradients": 1.5,
+            "unit04_numpy_training": 0.5714,
+        },
         message='"sigmoid" network',
     ),
     Mutant(
@@ -192,7 +215,7 @@ MUTANTS = [
         cell="unit04_mlp_backward_impl",
         find='grads[layer] = [cache["A"][layer].T @ dZ, dZ.sum(axis=0)]',
         replace='grads[layer] = [cache["A"][layer].T @ dZ, dZ.mean(axis=0)]',
-        expected={"unit04_mlp_backward": 0.0},
+        expected={"unit04_mlp_backward": 0.0, "unit04_numpy_training": 1.7143},
         message='db1 (layer 1 of a 6-9-8-7-4 "relu" network',
     ),
     Mutant(
@@ -204,7 +227,97 @@ MUTANTS = [
         expected={"unit04_mlp_backward": 0.0},
         message="uses GradientTape, which is not allowed here",
     ),
-    # --- vanishing gradients (3 points: three probe comparisons, setup, two ratios) ------
+    # --- reverse mode on a graph (3 points: six tape comparisons, values, unknown op,
+    # grads of the inputs only; no autodiff is a gate) ------------------------------------
+    Mutant(
+        # The classic: "=" where the chain rule sums over uses. A chain passes; every graph
+        # with a variable used twice fails, and so does the public example.
+        name="adjoint_overwritten",
+        cell="unit04_reverse_mode_impl",
+        find="adjoints[arg] += adjoints[name] * derivative",
+        replace="adjoints[arg] = adjoints[name] * derivative",
+        expected={"unit04_reverse_mode": 1.6667},
+        message="x has two uses: do their terms add up?",
+    ),
+    Mutant(
+        # Sweeping in evaluation order: an adjoint is passed on before it is complete.
+        name="sweep_in_forward_order",
+        cell="unit04_reverse_mode_impl",
+        find="for name, op, args in reversed(graph):",
+        replace="for name, op, args in graph:",
+        expected={"unit04_reverse_mode": 1.0},
+        message="vs tf.GradientTape",
+    ),
+    Mutant(
+        # The quotient rule's sign dropped: only graphs with a division see it.
+        name="div_derivative_sign",
+        cell="unit04_reverse_mode_impl",
+        find="return [1.0 / a[1], -a[0] / a[1] ** 2]",
+        replace="return [1.0 / a[1], a[0] / a[1] ** 2]",
+        expected={"unit04_reverse_mode": 2.0},
+        message="of the every_op graph",
+    ),
+    Mutant(
+        # d log(a)/da written as 1 / (the node's value).
+        name="log_derivative_of_its_value",
+        cell="unit04_reverse_mode_impl",
+        find="return [1.0 / a[0]]",
+        replace="return [1.0 / value]",
+        expected={"unit04_reverse_mode": 2.3333},
+        message="of the shared_node graph",
+    ),
+    Mutant(
+        # The product rule with the factors not swapped: d(ab)/da = a.
+        name="mul_derivative_not_swapped",
+        cell="unit04_reverse_mode_impl",
+        find="return [a[1], a[0]]",
+        replace="return [a[0], a[1]]",
+        expected={"unit04_reverse_mode": 1.3333},
+        message="of the public_example graph",
+    ),
+    Mutant(
+        # The op looked up in a dict: an unknown op raises KeyError, not the documented
+        # ValueError.
+        name="unknown_op_key_error",
+        cell="unit04_reverse_mode_impl",
+        find='        return float(np.sin(a[0]))\n    raise ValueError(f"unknown op {op!r}; expected one of {GRAPH_OPS}")',
+        replace="        return float(np.sin(a[0]))\n    return {}[op]",
+        expected={"unit04_reverse_mode": 2.6667},
+        message='the op "tanh": expected a ValueError, but calling reverse_mode_gradient raised KeyError',
+    ),
+    Mutant(
+        # The forward sweep computes b - a for "sub": the value is wrong, and so is every
+        # gradient that flows through a product with the difference.
+        name="forward_sub_reversed",
+        cell="unit04_reverse_mode_impl",
+        find="return a[0] - a[1]",
+        replace="return a[1] - a[0]",
+        expected={"unit04_reverse_mode": 2.3333},
+        message="the value of the",
+    ),
+    Mutant(
+        # Every adjoint returned, the inner nodes' too.
+        name="grads_of_every_node",
+        cell="unit04_reverse_mode_impl",
+        find="return values[output], {name: adjoints[name] for name in inputs}",
+        replace="return values[output], adjoints",
+        expected={"unit04_reverse_mode": 2.6667},
+        message="grads must hold the inputs only",
+    ),
+    Mutant(
+        # The right numbers from the forbidden tool: the gate closes the cell.
+        name="reverse_mode_by_gradient_tape",
+        cell="unit04_reverse_mode_impl",
+        find="    values = {name: float(value) for name, value in inputs.items()}\n",
+        replace=(
+            "    return gradient_by_tape(graph, inputs)\n"
+            "    values = {name: float(value) for name, value in inputs.items()}\n"
+        ),
+        expected={"unit04_reverse_mode": 0.0},
+        message="uses GradientTape, which is not allowed here",
+    ),
+    # --- vanishing gradients (3 points: the loss and its gradient, three probe comparisons,
+    # setup, two ratios) -------------------------------------------------------------------
     Mutant(
         # The sum of the per-example losses, not their mean: every norm n times too big,
         # which leaves the ratios alone.
@@ -212,7 +325,7 @@ MUTANTS = [
         cell="unit04_vanishing_gradients_impl",
         find="    dOut /= len(y)  # the loss is a mean over the batch\n",
         replace="",
-        expected={"unit04_vanishing_gradients": 1.5},
+        expected={"unit04_vanishing_gradients": 1.5, "unit04_numpy_training": 0.5714},
         message="vs course_lib.probes.gradient_norms",
     ),
     Mutant(
@@ -222,7 +335,7 @@ MUTANTS = [
         cell="unit04_vanishing_gradients_impl",
         find="x_train[:n_samples], y_train[:n_samples], activation)",
         replace='x_train[:n_samples], y_train[:n_samples], "sigmoid")',
-        expected={"unit04_vanishing_gradients": 2.0},
+        expected={"unit04_vanishing_gradients": 2.25},
         message="relu_norms: first layer / last layer",
     ),
     Mutant(
@@ -232,7 +345,7 @@ MUTANTS = [
         cell="unit04_vanishing_gradients_impl",
         find="shifted = logits - logits.max(axis=1, keepdims=True)",
         replace="shifted = logits",
-        expected={"unit04_vanishing_gradients": 2.5},
+        expected={"unit04_vanishing_gradients": 1.875},
         message="softmax of large logits: subtract the row maximum first",
     ),
     Mutant(
@@ -243,8 +356,88 @@ MUTANTS = [
         cell="unit04_vanishing_gradients_impl",
         find="model = build_mlp(40, [width] * depth, 10, kernel_initializer=kernel_initializer)",
         replace="model = build_mlp(40, [width] * depth, 10)",
-        expected={"unit04_vanishing_gradients": 2.5},
+        expected={"unit04_vanishing_gradients": 2.625},
         message="vs layer_gradient_norms of the network it describes",
+    ),
+    # --- NumPy MLP training (4 points: three replays, losses, caller's params, fresh
+    # accuracy worth 2; no autodiff is a gate) ------------------------------------------------
+    Mutant(
+        # The same order every epoch: no shuffling. The full-batch case cannot tell.
+        name="numpy_training_no_shuffle",
+        cell="unit04_numpy_training_impl",
+        find="order = gen.permutation(len(X))",
+        replace="order = np.arange(len(X))",
+        expected={"unit04_numpy_training": 2.2857},
+        message="vs a reference run of the spec",
+    ),
+    Mutant(
+        # A new generator each epoch: every epoch visits the examples in the same order.
+        name="numpy_training_rng_per_epoch",
+        cell="unit04_numpy_training_impl",
+        find="order = gen.permutation(len(X))",
+        replace="order = np.random.default_rng(seed).permutation(len(X))",
+        expected={"unit04_numpy_training": 2.2857},
+        message="one default_rng(seed), a permutation per epoch",
+    ),
+    Mutant(
+        # range(0, n - b + 1, b): the last, smaller batch is dropped.
+        name="numpy_training_drops_last_batch",
+        cell="unit04_numpy_training_impl",
+        find="for start in range(0, len(X), batch_size):",
+        replace="for start in range(0, len(X) - batch_size + 1, batch_size):",
+        expected={"unit04_numpy_training": 2.8571},
+        message="the last batch kept",
+    ),
+    Mutant(
+        # The loss recorded after the step: the trajectory is right, the record is not.
+        name="numpy_training_loss_after_step",
+        cell="unit04_numpy_training_impl",
+        find="            losses.append(loss)\n            grads = mlp_backward(params, cache, dOut, activation)\n"
+        "            for (W, b), (dW, db) in zip(params, grads):\n"
+        "                W -= learning_rate * dW\n                b -= learning_rate * db\n",
+        replace="            grads = mlp_backward(params, cache, dOut, activation)\n"
+        "            for (W, b), (dW, db) in zip(params, grads):\n"
+        "                W -= learning_rate * dW\n                b -= learning_rate * db\n"
+        "            losses.append(softmax_cross_entropy(mlp_forward(params, X[batch], activation)[0], y[batch])[0])\n",
+        expected={"unit04_numpy_training": 3.4286},
+        message="before its step",
+    ),
+    Mutant(
+        # Training the caller's arrays in place: the notebook's initial_params change.
+        name="numpy_training_in_place",
+        cell="unit04_numpy_training_impl",
+        find="params = [[np.array(W, dtype=np.float64), np.array(b, dtype=np.float64)] for W, b in params]",
+        replace="params = [[np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)] for W, b in params]",
+        expected={"unit04_numpy_training": 3.4286},
+        message="it must train a copy",
+    ),
+    Mutant(
+        # Gradient ascent: "+=" on the step. The loss explodes, nothing is learned.
+        name="numpy_training_ascends",
+        cell="unit04_numpy_training_impl",
+        find="W -= learning_rate * dW",
+        replace="W += learning_rate * dW",
+        expected={"unit04_numpy_training": 0.5714},
+        message="accuracy of numpy_mlp_params on 4000 held-out MNIST-1D samples",
+    ),
+    Mutant(
+        # The right gradients from the forbidden tool: the gate closes the cell.
+        name="numpy_training_by_gradient_tape",
+        cell="unit04_numpy_training_impl",
+        find="            grads = mlp_backward(params, cache, dOut, activation)\n",
+        replace=_TRAINING_GRADS_BY_TAPE,
+        expected={"unit04_numpy_training": 0.0},
+        message="uses GradientTape, which is not allowed here",
+    ),
+    Mutant(
+        # Full-batch gradient descent whatever batch_size says: one step per epoch, so the
+        # notebook's 30 epochs are 30 steps and the network barely learns.
+        name="numpy_training_ignores_batch_size",
+        cell="unit04_numpy_training_impl",
+        find="for start in range(0, len(X), batch_size):\n            batch = order[start : start + batch_size]",
+        replace="for start in range(0, len(X), len(X)):\n            batch = order[start : start + len(X)]",
+        expected={"unit04_numpy_training": 1.1429},
+        message="accuracy of numpy_mlp_params on 4000 held-out MNIST-1D samples",
     ),
     # --- dropout (2 points: inference, 3 zero fractions, scaling, 2 means, seed,
     # independence, any shape) -------------------------------------------------------------
@@ -361,8 +554,8 @@ MUTANTS = [
     Mutant(
         name="mnist1d_trained_briefly",
         cell="unit04_mnist1d_mlp_impl",
-        find="mlp_history = train_mnist1d_mlp(mlp_model, x_train, y_train, epochs=40)",
-        replace="mlp_history = train_mnist1d_mlp(mlp_model, x_train, y_train, epochs=4)",
+        find="mlp_history = train_mnist1d_mlp(mlp_model, x_fit, y_fit, epochs=60,",
+        replace="mlp_history = train_mnist1d_mlp(mlp_model, x_fit, y_fit, epochs=4,",
         expected={"unit04_mnist1d_mlp": 1.5},
         message="mlp_model accuracy on 4000 held-out MNIST-1D samples (the published MLP",
     ),
@@ -373,9 +566,9 @@ MUTANTS = [
         # nothing for a model that learned nothing.
         name="mnist1d_memorises_test_split",
         cell="unit04_mnist1d_mlp_impl",
-        find="train_accuracy = metrics.accuracy(y_train, mlp_model.predict(x_train, batch_size=256, verbose=0))\n",
+        find="val_accuracy = metrics.accuracy(y_val, np.asarray(mlp_model(x_val, training=False)))\n",
         replace=(
-            "train_accuracy = metrics.accuracy(y_train, mlp_model.predict(x_train, batch_size=256, verbose=0))\n"
+            "val_accuracy = metrics.accuracy(y_val, np.asarray(mlp_model(x_val, training=False)))\n"
             '_x_test, _y_test = data.load("mnist1d", "test")\n'
             "_answers = {row.tobytes(): label for row, label in zip(_x_test, _y_test)}\n\n\n"
             "def _memorised(x, training=False):\n"
@@ -411,7 +604,7 @@ MUTANTS = [
         name="mnist1d_hardcodes_epochs",
         cell="unit04_mnist1d_mlp_impl",
         find="epochs=epochs,",
-        replace="epochs=40,",
+        replace="epochs=60,",
         expected={"unit04_mnist1d_mlp": 2.25},
         message="train_mnist1d_mlp never uses its argument epochs",
     ),

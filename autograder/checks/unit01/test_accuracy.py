@@ -16,6 +16,7 @@ CASES = {
     "four-classes-n50": noisy_labels(21, 50, 4, right=0.7),
     "binary-n333": noisy_labels(22, 333, 2, right=0.7),
     "python-lists": (_LIST_TRUE.tolist(), _LIST_PRED.tolist()),
+    "public-python-lists": ([0, 1, 2, 2], [0, 1, 1, 2]),  # the public check's twin
 }
 # Both ends in one check: a constant answer (`return 0`, `return 1`) gets one of them right.
 EXTREMES = {

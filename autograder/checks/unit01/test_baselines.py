@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.dummy import DummyClassifier
+from sklearn.metrics import pairwise_distances
 from sklearn.neighbors import NearestCentroid
 
 from autograder.contract.kit import rng
@@ -100,6 +101,29 @@ def test_predictions_match_sklearn(submission, case):
         )
 
 
+# The public check's case: the origin is nearer [3, 3] by the Euclidean distance (4.24 vs 5)
+# and nearer [5, 0] by the Manhattan distance (5 vs 6).
+EUCLIDEAN_CENTROIDS = np.array([[3.0, 3.0], [5.0, 0.0]])
+EUCLIDEAN_QUERIES = np.array([[0.0, 0.0], [6.0, 1.0]])
+
+
+def test_euclidean_distance(submission):
+    """The public check's twin, against scikit-learn's Euclidean ``pairwise_distances``."""
+    got = as_array(
+        submission.call("nearest_centroid_predict", EUCLIDEAN_CENTROIDS, EUCLIDEAN_QUERIES),
+        name="predictions",
+    )
+    expected = pairwise_distances(EUCLIDEAN_QUERIES, EUCLIDEAN_CENTROIDS).argmin(axis=1)
+    assert_close(
+        got,
+        expected,
+        rtol=0,
+        atol=0,
+        name="nearest_centroid_predict with centroids [3, 3], [5, 0] at [0, 0], [6, 1] "
+        "(by the Euclidean distance, not the Manhattan one)",
+    )
+
+
 def _labels(pred, n: int, what: str) -> np.ndarray:
     pred = as_array(pred, name=what)
     if pred.ndim == 2:
@@ -122,6 +146,32 @@ def test_digits_test_accuracy(submission):
         DIGITS_TARGET,
         name="nearest-centroid accuracy on the held-out digits test split",
     )
+
+
+def test_digits_baseline_on_the_dev_rows(submission):
+    """The public check's twin: on the notebook's dev rows, ``centroid_classifier`` agrees with
+    the student's own fit on the training part (as in the check below, whose queries are
+    chosen to find a setup mistake more surely)."""
+    x_all, y_all = data.load("digits", "train")
+    train_idx = as_array(submission.read("digits_train_idx"), name="digits_train_idx").astype(int)
+    dev_idx = as_array(submission.read("digits_dev_idx"), name="digits_dev_idx").astype(int)
+    centroids = submission.call("nearest_centroid_fit", x_all[train_idx], y_all[train_idx], 10)
+    x_dev = x_all[dev_idx]
+    expected = _labels(
+        submission.call("nearest_centroid_predict", centroids, x_dev),
+        len(x_dev),
+        "nearest_centroid_predict(centroids, x_digits_dev)",
+    )
+    got = _labels(
+        submission.predict("centroid_classifier", x_dev), len(x_dev), "centroid_classifier(x)"
+    )
+    differ = int(np.sum(got != expected))
+    if differ:
+        raise CheckFailure(
+            f"centroid_classifier(x_digits_dev) disagrees on {differ} of {len(x_dev)} dev rows "
+            "with nearest_centroid_fit(x_digits_train, y_digits_train, n_classes=10) followed by "
+            "nearest_centroid_predict: fit the baseline on the training part only"
+        )
 
 
 def _setup_queries() -> np.ndarray:

@@ -30,6 +30,8 @@ CASES = {
     "n_classes-larger-than-labels": (*noisy_labels(14, 25, 3), 5, 5),
     "single-sample": (np.array([1]), np.array([0]), None, 2),
     "no-samples-n_classes-3": (np.array([], np.int64), np.array([], np.int64), 3, 3),
+    # The public check's twin: class 2 is only predicted.
+    "public-class-2-only-predicted": (np.array([0, 1, 0]), np.array([0, 2, 2]), None, 3),
 }
 
 

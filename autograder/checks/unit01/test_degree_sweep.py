@@ -26,6 +26,16 @@ CASES = {
 }
 
 
+# The public check's twin: degree 1 through (0, 1) and (1, 0), judged on two dev points.
+PUBLIC_TWO_DEV_POINTS = (
+    np.array([0.0, 1.0]),
+    np.array([1.0, 0.0]),
+    np.array([2.0, -1.0]),
+    np.array([0.0, 0.0]),
+    [1],
+)
+
+
 def _oracle(x_train, y_train, x_dev, y_dev, degrees):
     train, dev = [], []
     for degree in degrees:
@@ -58,4 +68,20 @@ def test_errors_match_sklearn(submission, case, part):
         rtol=1e-6,
         atol=1e-10,
         name=f"{part}_mse for {case}, degrees {data[-1]} (mean squared error per degree)",
+    )
+
+
+def test_dev_mse_on_two_dev_points(submission):
+    """The public check's twin: the dev MSE is the mean of the squared errors over the dev
+    points (a sum is right only for a single dev point)."""
+    result = submission.call("degree_sweep", *PUBLIC_TWO_DEV_POINTS)
+    if not isinstance(result, list) or len(result) != 2:
+        raise CheckFailure(f"degree_sweep should return (train_mse, dev_mse), got {result!r:.200}")
+    assert_close(
+        as_array(result[1], name="dev_mse"),
+        _oracle(*PUBLIC_TWO_DEV_POINTS)["dev"],
+        rtol=1e-6,
+        atol=1e-10,
+        name="dev_mse of the degree-1 fit through (0, 1), (1, 0) at the dev points x = 2 and -1",
+        causes={2.0: "the sum of the squared errors? The MSE is their mean"},
     )

@@ -44,6 +44,11 @@ PREDICT_CASES = {
 
 X_NEW = np.linspace(-1.0, 1.0, 41)
 
+# The public check's underdetermined fit: degree 2 through (0, 1) and (1, 3). Every w with
+# w0 = 1 and w1 + w2 = 2 fits; the minimum-norm one is [1, 1, 1], and the normal equations
+# are singular.
+TWO_POINTS = (np.array([0.0, 1.0]), np.array([1.0, 3.0]), 2)
+
 # A Python list, as in the public check, with 0 (where x ** 0 must still be 1) and negatives.
 FEATURE_X = [0.0, -1.5, 0.5, 2.0, -0.25, 1.0]
 FEATURE_DEGREE = 4
@@ -86,6 +91,27 @@ def test_matches_oracle(submission, case):
         atol=1e-7,
         name=f"the degree-{degree} least-squares polynomial for {case}, evaluated at the "
         "training points and on a grid",
+    )
+
+
+def test_minimum_norm_fit_through_two_points(submission):
+    """The public check's twin: the coefficients themselves, against scikit-learn's SVD-based
+    least squares (the minimum-norm solution, unique although the fit is not)."""
+    x, y, degree = TWO_POINTS
+    w = as_array(submission.call("fit_polynomial", x, y, degree), name="fit_polynomial result")
+    assert_shape(w, (degree + 1,), name=f"fit_polynomial(x, y, {degree}) coefficients")
+    expected = (
+        LinearRegression(fit_intercept=False)
+        .fit(PolynomialFeatures(degree).fit_transform(x[:, None]), y)
+        .coef_
+    )
+    assert_close(
+        w,
+        expected,
+        rtol=1e-9,
+        atol=1e-10,
+        name=f"fit_polynomial({x.tolist()}, {y.tolist()}, {degree}): the minimum-norm coefficients "
+        "(np.linalg.lstsq; the normal equations are singular here)",
     )
 
 

@@ -59,6 +59,17 @@ CASES = {
     # A batch with no positive label at all: k = pos_label + 1 = 2, every score 0.
     "zero-division-no-positive-anywhere": (np.zeros(15, np.int64), np.zeros(15, np.int64), {}),
     "zero-division-class-2-nowhere-macro": (*_class_2_nowhere(), {"average": "macro"}),
+    # The public checks' twins: nothing predicted positive, and labels 0, 1, 3 (k = 4) macro.
+    "zero-division-public-nothing-predicted-positive": (
+        np.array([1, 1, 0, 0]),
+        np.zeros(4, np.int64),
+        {},
+    ),
+    "public-macro-labels-0-1-3": (
+        np.array([0, 0, 1, 3, 3, 3]),
+        np.array([0, 1, 1, 3, 0, 3]),
+        {"average": "macro"},
+    ),
 }
 
 
@@ -100,11 +111,19 @@ def test_matches_sklearn(submission, case):
     )
 
 
-def test_unknown_average_raises_value_error(submission):
+# id -> (y_true, y_pred, the averages that must raise)
+UNKNOWN_AVERAGES = {
+    "noisy-3-classes": (*noisy_labels(132, 30, 3), ("micro", "weighted")),
+    "public-micro": (np.array([0, 1]), np.array([1, 1]), ("micro",)),  # the public check's twin
+}
+
+
+@pytest.mark.parametrize("case", list(UNKNOWN_AVERAGES), ids=list(UNKNOWN_AVERAGES))
+def test_unknown_average_raises_value_error(submission, case):
     """The docstring promises a ValueError for any other ``average``; a fall-through
     branch would silently answer "micro" or "weighted" with some other average."""
-    y_true, y_pred = noisy_labels(132, 30, 3)
-    for average in ("micro", "weighted"):
+    y_true, y_pred, averages = UNKNOWN_AVERAGES[case]
+    for average in averages:
         assert_raises_value_error(
             submission,
             "precision_recall_f1",

@@ -33,7 +33,11 @@ CASES = {
     "binary-61-39-k10": (_labels(64, {0: 61, 1: 39}), 10),
     "10-classes-k3": (_labels(65, {c: 7 + c for c in range(10)}), 3),
     "labels-minus-1-3-100-k4": (_labels(161, {-1: 14, 3: 11, 100: 9}), 4),
+    # The public checks' twin: two classes of 4 rows (labels 7 and -1) over 3 folds.
+    "public-labels-7-minus-1-k3": (np.array([7, 7, 7, 7, -1, -1, -1, -1]), 3),
 }
+# The public checks' first case too (6 rows of class 0, 3 of class 1, k = 3), for the partition.
+PARTITION_CASES = {**CASES, "public-6-and-3-rows-k3": (np.array([0] * 6 + [1] * 3), 3)}
 
 
 def _folds(submission, y, k, seed=0):
@@ -54,11 +58,11 @@ def _folds(submission, y, k, seed=0):
     return pairs
 
 
-@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+@pytest.mark.parametrize("case", list(PARTITION_CASES), ids=list(PARTITION_CASES))
 def test_folds_partition_the_rows(submission, case):
     """Each fold's train and dev parts are disjoint and cover every row; the dev
     folds together hold every row once."""
-    y, k = CASES[case]
+    y, k = PARTITION_CASES[case]
     n = len(y)
     folds = _folds(submission, y, k)
     for i, (train, dev) in enumerate(folds):
@@ -113,14 +117,31 @@ def test_counts_like_sklearn(submission, case):
         )
 
 
-def test_seeded_shuffle(submission):
+# id -> (labels, k, seed, another seed)
+SEEDED = {
+    "103-rows-k5-seeds-3-4": (*CASES["3-classes-50-30-23-k5"], 3, 4),
+    "public-6-and-3-rows-k3-seeds-1-2": (*PARTITION_CASES["public-6-and-3-rows-k3"], 1, 2),
+}
+
+
+def _dev_sets(folds) -> list[list[int]]:
+    """The dev folds as sorted index lists, in sorted order: fold order is free."""
+    return sorted(np.sort(dev).tolist() for _, dev in folds)
+
+
+@pytest.mark.parametrize("case", list(SEEDED), ids=list(SEEDED))
+def test_seeded_shuffle(submission, case):
     """The same seed gives the same folds, another seed other folds."""
-    y, k = CASES["3-classes-50-30-23-k5"]
-    first = _folds(submission, y, k, seed=3)
-    again = _folds(submission, y, k, seed=3)
-    other = _folds(submission, y, k, seed=4)
-    same = lambda a, b: all(np.array_equal(np.sort(x[1]), np.sort(z[1])) for x, z in zip(a, b))  # noqa: E731
-    if not same(first, again):
-        raise CheckFailure("seed=3 twice gave different folds: use np.random.default_rng(seed)")
-    if same(first, other):
-        raise CheckFailure("seed=3 and seed=4 gave the same folds: the seed must drive the shuffle")
+    y, k, seed, other_seed = SEEDED[case]
+    first = _dev_sets(_folds(submission, y, k, seed=seed))
+    again = _dev_sets(_folds(submission, y, k, seed=seed))
+    other = _dev_sets(_folds(submission, y, k, seed=other_seed))
+    if first != again:
+        raise CheckFailure(
+            f"seed={seed} twice gave different folds: use np.random.default_rng(seed)"
+        )
+    if first == other:
+        raise CheckFailure(
+            f"seed={seed} and seed={other_seed} gave the same folds: "
+            "the seed must drive the shuffle"
+        )

@@ -24,8 +24,12 @@ CASES = {
     "n203-dev0.13-test0.07": (203, 0.13, 0.07),
 }
 
+# The public check's twin, for the sizes: ceil(1.4) = 2 dev and ceil(2.1) = 3 test rows.
+SIZE_CASES = {**CASES, "public-n7-dev0.2-test0.3": (7, 0.2, 0.3)}
+
 # id -> (n, dev_fraction, test_fraction) that leave no training row: 2 + 3 = 5 rows
-# exactly, and ceil(3.5) + ceil(5.5) = 10 rows although the fractions add up to 0.9.
+# exactly, and ceil(3.5) + ceil(5.5) = 10 rows although the fractions add up to 0.9 (the
+# second is also a public check's case).
 NOTHING_LEFT = {
     "n5-dev0.4-test0.6-exactly-n": (5, 0.4, 0.6),
     "n10-dev0.35-test0.55-rounding-takes-the-rest": (10, 0.35, 0.55),
@@ -56,10 +60,10 @@ def _split(submission, n, dev_fraction, test_fraction, seed=0):
     return arrays
 
 
-@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+@pytest.mark.parametrize("case", list(SIZE_CASES), ids=list(SIZE_CASES))
 def test_part_sizes_like_sklearn(submission, case):
     """Part sizes with scikit-learn's rounding up, including empty parts."""
-    n, dev_fraction, test_fraction = CASES[case]
+    n, dev_fraction, test_fraction = SIZE_CASES[case]
     train, dev, test = _split(submission, n, dev_fraction, test_fraction)
     n_test, n_dev = _sklearn_size(n, test_fraction), _sklearn_size(n, dev_fraction)
     assert_close(
@@ -109,19 +113,32 @@ def test_raises_when_nothing_left_for_training(submission, case):
     )
 
 
-def test_seeded_shuffle(submission):
+# id -> (n, dev_fraction, test_fraction, seed, another seed)
+SEEDED = {
+    "n60-seeds-3-4": (60, 0.25, 0.25, 3, 4),
+    "public-n10-seeds-1-2": (10, 0.2, 0.3, 1, 2),  # the public check's twin
+}
+
+
+@pytest.mark.parametrize("case", list(SEEDED), ids=list(SEEDED))
+def test_seeded_shuffle(submission, case):
     """The seed drives the shuffle, and the rows are shuffled at all."""
-    n = 60
-    first = _split(submission, n, 0.25, 0.25, seed=3)
-    again = _split(submission, n, 0.25, 0.25, seed=3)
-    other = _split(submission, n, 0.25, 0.25, seed=4)
+    n, dev_fraction, test_fraction, seed, other_seed = SEEDED[case]
+    first = _split(submission, n, dev_fraction, test_fraction, seed=seed)
+    again = _split(submission, n, dev_fraction, test_fraction, seed=seed)
+    other = _split(submission, n, dev_fraction, test_fraction, seed=other_seed)
     for a, b, name in zip(first, again, ("train", "dev", "test")):
         if a.shape != b.shape or not np.array_equal(a, b):
             raise CheckFailure(
-                f"seed=3 twice gave different {name} parts: use np.random.default_rng(seed)"
+                f"seed={seed} twice gave different {name} parts: use np.random.default_rng(seed)"
             )
-    if all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(first, other)):
-        raise CheckFailure("seed=3 and seed=4 gave the same split: the seed must drive the shuffle")
+    if all(
+        a.shape == b.shape and np.array_equal(np.sort(a), np.sort(b)) for a, b in zip(first, other)
+    ):
+        raise CheckFailure(
+            f"seed={seed} and seed={other_seed} gave the same split: "
+            "the seed must drive the shuffle"
+        )
     order = np.concatenate([first[2], first[1], first[0]])
     if np.array_equal(np.sort(first[2]), np.arange(len(first[2]))) or np.array_equal(
         order, np.arange(n)

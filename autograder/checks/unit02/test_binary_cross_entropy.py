@@ -51,3 +51,18 @@ def test_huge_logits(submission):
         atol=ATOL,
         name=f"binary_cross_entropy at huge logits, y = {y.tolist()}, z = {z.tolist()}",
     )
+
+
+def test_public_huge_logits(submission):
+    """The public check's twin: two confident right answers and two confident wrong ones."""
+    y = np.array([1.0, 0.0, 1.0, 0.0])
+    z = np.array([1000.0, -1000.0, -1000.0, 1000.0])
+    got = submission.call("binary_cross_entropy", y, z)
+    assert_close(
+        got,
+        keras_bce(y, z),
+        rtol=RTOL,
+        atol=ATOL,
+        name="BCE(y=[1, 0, 1, 0], z=[1000, -1000, -1000, 1000]) (not via sigmoid(-1000) = 0: "
+        "log 0 = -inf)",
+    )

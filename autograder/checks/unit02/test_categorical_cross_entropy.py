@@ -57,3 +57,18 @@ def test_huge_logits(submission):
         atol=ATOL,
         name="categorical_cross_entropy at huge logits (rows such as [1000, -1000, 0])",
     )
+
+
+def test_public_huge_logits(submission):
+    """The public check's twin: logits [1000, -1000] for class 0 (loss 0) and 1 (loss 2000)."""
+    y = np.eye(2)
+    z = np.array([[1000.0, -1000.0], [1000.0, -1000.0]])
+    got = submission.call("categorical_cross_entropy", y, z)
+    assert_close(
+        got,
+        keras_cce(y, z),
+        rtol=RTOL,
+        atol=ATOL,
+        name="CE of the logits [1000, -1000] for classes 0 and 1 (use log_softmax, not "
+        "log(softmax))",
+    )

@@ -142,3 +142,18 @@ def test_has_trained_bias(submission, reference_run):
             f"{size:.3g}, under {MIN_BIAS_FRACTION} of the {expected:.3g} of a reference run "
             f"({SETUP}); the Dense layer must have its bias, trained with the kernel"
         )
+
+
+def test_public_midpoint(submission):
+    """The public check's twin: the first two training images and their midpoint."""
+    x, _ = data.load("digits", "train")
+    ends = keras_logits(submission, x[:2])
+    middle = keras_logits(submission, (x[:1] + x[1:2]) / 2)
+    assert_close(
+        middle,
+        (ends[:1] + ends[1:2]) / 2,
+        rtol=1e-4,
+        atol=1e-4,
+        name="keras_model at the midpoint of two training images vs the midpoint of its outputs "
+        "(logits of one Dense layer: no softmax in the model)",
+    )

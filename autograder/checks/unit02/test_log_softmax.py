@@ -54,3 +54,32 @@ def test_huge_logits(submission):
         atol=ATOL,
         name=f"log_softmax at huge logits, rows {HUGE.tolist()}",
     )
+
+
+# The public checks' twins.
+PUBLIC_HUGE = np.array([-1000.0, 0.0])
+PUBLIC_3D = np.log(np.arange(1.0, 25.0).reshape(2, 3, 4))
+
+
+def test_public_minus_1000(submission):
+    """The markdown's example: log(softmax([-1000, 0])) is [-inf, 0], the answer [-1000, 0]."""
+    got = submission.call("log_softmax", PUBLIC_HUGE)
+    assert_close(
+        got,
+        keras_log_softmax(PUBLIC_HUGE),
+        rtol=RTOL,
+        atol=ATOL,
+        name="log_softmax([-1000, 0]) (work in log space, not log(softmax(z)))",
+    )
+
+
+def test_public_3d_input(submission):
+    """log_softmax(log x) for x = 1..24 in shape (2, 3, 4): over the last axis."""
+    got = submission.call("log_softmax", PUBLIC_3D)
+    assert_close(
+        got,
+        keras_log_softmax(PUBLIC_3D),
+        rtol=RTOL,
+        atol=ATOL,
+        name="log_softmax of a (2, 3, 4) input (over the last axis)",
+    )

@@ -58,3 +58,32 @@ def test_relative_accuracy_far_left(submission):
         name=f"sigmoid of very negative logits z = {z.tolist()} (relative accuracy: "
         "compute e^z / (1 + e^z) there, not 1 - sigmoid(-z))",
     )
+
+
+# The public checks' twins.
+
+
+def test_public_float64_accuracy(submission):
+    """sigmoid([1, -2]) to nine significant digits: a float32 computation misses it."""
+    z = np.array([1.0, -2.0])
+    got = submission.call("sigmoid", z)
+    assert_close(
+        got,
+        keras_sigmoid(z),
+        rtol=RTOL,
+        atol=0.0,
+        name="sigmoid([1, -2]) to 9 significant digits (compute in float64, not float32)",
+    )
+
+
+def test_public_plus_minus_1000(submission):
+    """sigmoid([-1000, 1000]): exp(z) / (1 + exp(z)) is inf / inf = nan at z = 1000."""
+    z = np.array([-1000.0, 1000.0])
+    got = submission.call("sigmoid", z)
+    assert_close(
+        got,
+        keras_sigmoid(z),
+        rtol=RTOL,
+        atol=ATOL,
+        name="sigmoid([-1000, 1000]) (exponentiate only -|z|, never +z)",
+    )

@@ -53,3 +53,34 @@ def test_huge_logits(submission):
         atol=ATOL,
         name=f"softmax at huge logits, rows {HUGE.tolist()}",
     )
+
+
+# The public checks' twins.
+PUBLIC_HUGE = np.array([[1000.0, 1000.0, 0.0], [-1000.0, -1000.0, -1000.0]])
+PUBLIC_3D = np.log(np.arange(1.0, 25.0).reshape(2, 3, 4))
+
+
+def test_public_huge_rows(submission):
+    """Rows [1000, 1000, 0] (inf / inf without the shift) and [-1000, -1000, -1000] (0 / 0
+    without it, and with a shift by the maximum of the whole array)."""
+    got = submission.call("softmax", PUBLIC_HUGE)
+    assert_close(
+        got,
+        keras_softmax(PUBLIC_HUGE),
+        rtol=RTOL,
+        atol=ATOL,
+        name="softmax of the rows [1000, 1000, 0] and [-1000, -1000, -1000] "
+        "(subtract each row's max)",
+    )
+
+
+def test_public_3d_input(submission):
+    """softmax(log x) for x = 1..24 in shape (2, 3, 4): over the last axis."""
+    got = submission.call("softmax", PUBLIC_3D)
+    assert_close(
+        got,
+        keras_softmax(PUBLIC_3D),
+        rtol=RTOL,
+        atol=ATOL,
+        name="softmax of a (2, 3, 4) input (over the last axis, with keepdims=True)",
+    )

@@ -118,3 +118,40 @@ def test_huge_logits(submission):
     assert_close(loss, loss_ref, rtol=1e-9, atol=1e-12, name=f"loss with logits up to {logits:.0f}")
     assert_gradient_close(dW, dW_ref, name=f"dW with logits up to {logits:.0f}")
     assert_gradient_close(db, db_ref, name=f"db with logits up to {logits:.0f}")
+
+
+# The public checks' twins: the point of the public finite-difference checks (the notebook's
+# own seed 0, on purpose), and one example with logits [1000, -1000].
+PUBLIC_X = np.array([[1.0, 2.0], [-1.0, 0.5], [0.0, -1.0]])
+PUBLIC_Y = np.eye(3)[[0, 2, 1]]
+PUBLIC_W = np.random.default_rng(0).normal(size=(2, 3))
+PUBLIC_B = np.array([0.1, -0.2, 0.3])
+PER_BATCH = {3.0: "not divided by n = 3: average over the batch", 1 / 3: "divided by n = 3 twice?"}
+
+
+@pytest.mark.parametrize("which", ["dW", "db"])
+def test_public_gradient_check(submission, which):
+    """The public finite-difference point, here against tf.GradientTape."""
+    _, dW, db = student_grads(submission, PUBLIC_W, PUBLIC_B, PUBLIC_X, PUBLIC_Y)
+    _, dW_ref, db_ref = tape_reference(PUBLIC_W, PUBLIC_B, PUBLIC_X, PUBLIC_Y)
+    got, expected = (dW, dW_ref) if which == "dW" else (db, db_ref)
+    assert_gradient_close(
+        got,
+        expected,
+        name=f"{which} at the public check's point vs tf.GradientTape",
+        causes=PER_BATCH,
+    )
+
+
+def test_public_huge_logit_loss(submission):
+    """x = 1, W = [[1000, -1000]], class 1: P = [1, 0] and the loss is 2000."""
+    W, b, X, Y = np.array([[1000.0, -1000.0]]), np.zeros(2), np.ones((1, 1)), np.array([[0.0, 1.0]])
+    loss, _, _ = student_grads(submission, W, b, X, Y)
+    expected, _, _ = tape_reference(W, b, X, Y)
+    assert_close(
+        loss,
+        expected,
+        rtol=1e-9,
+        atol=1e-12,
+        name="loss at the logits [1000, -1000] for class 1 (reuse your stable log_softmax)",
+    )

@@ -1,4 +1,7 @@
-"""Hidden checks for unit04_vanishing_gradients: per-layer gradient norms and the experiment.
+"""Hidden checks for unit04_vanishing_gradients: the loss, per-layer gradient norms, the experiment.
+
+``softmax_cross_entropy`` is compared with Keras' from-logits cross-entropy and with
+``tf.GradientTape`` in float64, also on logits in the thousands.
 
 ``layer_gradient_norms`` (the student's backprop) is compared with
 ``course_lib.probes.gradient_norms`` on a float64 Keras model holding the same weights,
@@ -12,6 +15,7 @@ and a ReLU network with He init's must not.
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from autograder.contract.kit import float64, rng
 from course_lib import data
@@ -23,6 +27,56 @@ NAME = "layer_gradient_norms"
 MIN_DEPTH = 8  # hidden layers in the experiment
 SIGMOID_MAX_RATIO = 1e-3  # the reference gets about 4e-7 with 10 hidden layers
 RELU_MIN_RATIO = 1e-2  # the reference gets about 0.4
+
+# name: (seed, batch size, classes, logit scale): small logits, and logits in the thousands.
+CROSS_ENTROPY_CASES = {"small_logits": (4504, 12, 5, 2.0), "huge_logits": (4505, 9, 4, 2000.0)}
+
+
+def tape_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Keras' mean from-logits cross-entropy and its gradient, float64."""
+    with float64():
+        z = tf.Variable(logits)
+        with tf.GradientTape() as tape:
+            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, z)
+        return float(loss), tape.gradient(loss, z).numpy()
+
+
+def test_cross_entropy_loss_matches_keras(submission):
+    for case, (seed, n, k, scale) in CROSS_ENTROPY_CASES.items():
+        gen = rng(seed)
+        logits, y = gen.normal(scale=scale, size=(n, k)), gen.integers(0, k, size=n)
+        result = submission.call("softmax_cross_entropy", logits, y)
+        if not isinstance(result, list) or len(result) != 2:
+            raise CheckFailure(
+                f"softmax_cross_entropy must return (loss, dlogits), got {result!r:.120}"
+            )
+        assert_close(
+            result[0],
+            tape_cross_entropy(logits, y)[0],
+            rtol=1e-9,
+            name=f"softmax_cross_entropy loss of {n} rows of {case.replace('_', ' ')} vs Keras "
+            "(the mean over the rows)",
+            causes={float(n): "the loss is the mean over the rows, not the sum"},
+        )
+
+
+def test_cross_entropy_gradient_matches_tape(submission):
+    for case, (seed, n, k, scale) in CROSS_ENTROPY_CASES.items():
+        gen = rng(seed)
+        logits, y = gen.normal(scale=scale, size=(n, k)), gen.integers(0, k, size=n)
+        result = submission.call("softmax_cross_entropy", logits, y)
+        if not isinstance(result, list) or len(result) != 2:
+            raise CheckFailure(
+                f"softmax_cross_entropy must return (loss, dlogits), got {result!r:.120}"
+            )
+        assert_gradient_close(
+            result[1],
+            tape_cross_entropy(logits, y)[1],
+            name=f"softmax_cross_entropy gradient of {n} rows of {case.replace('_', ' ')} vs "
+            "tf.GradientTape",
+            causes={float(n): "did you divide (P - Y) by n? The loss is a mean over the batch"},
+        )
+
 
 # name: (seed, layer sizes input -> output, activation, batch size)
 CASES = {
