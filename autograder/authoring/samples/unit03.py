@@ -489,7 +489,7 @@ MUTANTS = [
         find="batch = gen.choice(len(X), batch_size, replace=False)",
         replace="batch = gen.choice(len(X), batch_size, replace=True)",
         expected={"unit03_gradient_noise": 1.5},
-        message="a batch of every row without replacement",
+        message="draw each batch with gen.choice(N, B, replace=False)",
     ),
     Mutant(
         # The independent-draws formula, sigma^2 / B.
