@@ -181,3 +181,9 @@ def reference_bfgs(spec, x0, gtol=1e-8, max_iter=1000) -> tuple[np.ndarray, list
         x, g = x_new, g_new
         iterates.append(x.copy())
     return np.array(iterates), skipped
+
+
+def public_least_squares() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(X, t, theta) of section 5's public checks: 5 rows, 3 features (their seed, 6)."""
+    gen = np.random.default_rng(6)
+    return gen.normal(size=(5, 3)), gen.normal(size=5), gen.normal(size=3)

@@ -10,6 +10,7 @@ replacement is the whole set: exactly no noise. Seeds 3701-3709.
 
 import numpy as np
 
+from autograder.checks.unit03.common import public_least_squares
 from autograder.contract.kit import rng
 from course_lib.testing import CheckFailure, assert_close
 
@@ -54,14 +55,9 @@ def missing_factor_cause(n: int, size: int) -> dict[float, str]:
             "without replacement)"}  # fmt: skip
 
 
-def public_small():
-    gen = np.random.default_rng(6)
-    return gen.normal(size=(5, 3)), gen.normal(size=5), gen.normal(size=3)
-
-
 def test_prediction_public_cases(submission):
     """The public checks' B = 1 (sigma^2) and B = N (0) on the 5-row problem."""
-    X, t, theta = public_small()
+    X, t, theta = public_least_squares()
     for size in (1, 5):
         assert_close(
             submission.call("predicted_gradient_noise", X, t, theta, size),
