@@ -3,11 +3,11 @@
 The demo, the contract tests and the benchmarks all grade through here, so what they
 show is one and the same path through plain nbgrader.
 
-A planted mistake's notebook runs only as far as the mistake matters: every answer after
-the last graded cell its mutant declares is reset to the release's stub, so the later
-cells (training runs, mostly) stop at once and score 0, as they would for a blank
-notebook. Those cells are the reference's business, graded in full; the demo's students
-run whole notebooks.
+The contract run plants a unit's mistakes several to a submission
+(``autograder.authoring.packing``): mistakes acting on disjoint stretches of the notebook
+share one run, which stops after the last of them, so a unit costs a handful of notebook
+runs instead of one per mistake. The demo's students run whole notebooks, one mistake
+each.
 """
 
 from __future__ import annotations
@@ -17,23 +17,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-from nbformat.notebooknode import NotebookNode
-
-from autograder.authoring import samples, trivial
+from autograder.authoring import packing, samples, trivial
 from autograder.contract import notebook as notebooks
-from autograder.contract.notebook import (
-    Mutant,
-    cells_by_grade_id,
-    is_test_cell,
-    nbgrader_meta,
-)
+from autograder.contract.notebook import Mutant
 from autograder.course.directory import Course
 
 REFERENCE = "reference"
 BLANK = "blank"
 # Every answer a body that does no work (see autograder.authoring.trivial): must score 0.
 TRIVIAL = {f"trivial_{kind}": kind for kind in trivial.BODIES}
+# Submissions carrying several planted mistakes are named mistakes_01, mistakes_02, ...
+PACKED = "mistakes_{:02d}"
 
 
 @dataclass
@@ -42,20 +36,34 @@ class UnitRun:
 
     unit: str
     course: Course
-    mutants: dict[str, Mutant | None] = field(default_factory=dict)
+    # student -> the mistakes planted in their submission, in hand-in order
+    students: dict[str, list[Mutant]] = field(default_factory=dict)
     scores: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
     seconds: float = 0.0
     # student -> the graded cells whose answers their run reset (see the module docstring)
     skipped: dict[str, list[str]] = field(default_factory=dict)
+    # mutant name -> the graded cells inside its span
+    reach: dict[str, list[str]] = field(default_factory=dict)
+
+    def submission_of(self, mutant: str) -> str:
+        """The student whose submission carries ``mutant``."""
+        for student, planted in self.students.items():
+            if any(m.name == mutant for m in planted):
+                return student
+        raise KeyError(f"no submission carries mutant {mutant!r}")
+
+    def mutant(self, name: str) -> Mutant:
+        return next(m for m in self.students[self.submission_of(name)] if m.name == name)
 
     def expected(self, student: str) -> dict[str, float]:
-        """grade_id → the score ``student`` should get, from the mutant's declaration."""
+        """grade_id → the score ``student`` should get, from the mutants' declarations."""
         full = {gid: maximum for gid, (_, maximum) in self.scores[REFERENCE].items()}
         if student == BLANK or student in TRIVIAL:
             return dict.fromkeys(full, 0.0)
-        mutant = self.mutants.get(student)
-        skipped = dict.fromkeys(self.skipped.get(student, ()), 0.0)
-        return {**full, **skipped, **(mutant.expected if mutant else {})}
+        expected = {**full, **dict.fromkeys(self.skipped.get(student, ()), 0.0)}
+        for mutant in self.students.get(student, ()):
+            expected.update(mutant.expected)
+        return expected
 
     def judged(self, student: str) -> list[str]:
         """The graded cells whose scores say something about ``student``'s answers."""
@@ -63,91 +71,77 @@ class UnitRun:
         return [gid for gid in self.scores[student] if gid not in skipped]
 
 
-def stop_after_mistake(
-    nb: NotebookNode, release: NotebookNode, mutant: Mutant
-) -> tuple[NotebookNode, list[str]]:
-    """``nb`` with every answer after ``mutant``'s last declared cell reset to its stub.
-
-    Returns:
-        The notebook and the graded cells after that point (they will score 0).
-
-    Raises:
-        ValueError: if the mutant declares no graded cell at or after the cell it edits.
-    """
-    position = {nbgrader_meta(c).get("grade_id"): i for i, c in enumerate(nb.cells)}
-    if not mutant.expected:
-        raise ValueError(f"mutant {mutant.name} declares no score")
-    last = max(position[gid] for gid in mutant.expected)
-    if position[mutant.cell] > last:
-        raise ValueError(f"mutant {mutant.name} declares no cell after the one it edits")
-    stubs = cells_by_grade_id(release)
-    out = nbformat.from_dict(nb)
-    skipped = []
-    for cell in out.cells[last + 1 :]:
-        meta = nbgrader_meta(cell)
-        if meta.get("solution") and meta["grade_id"] in stubs:
-            cell.source = stubs[meta["grade_id"]].source
-        elif is_test_cell(cell):
-            skipped.append(meta["grade_id"])
-    return out, skipped
-
-
 def hand_in(
-    course: Course, unit: str, students: dict[str, Mutant | None], *, whole: bool = False
-) -> dict[str, list[str]]:
+    course: Course, unit: str, students: dict[str, list[Mutant]], *, whole: bool = False
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Write each sample student's notebook into submitted/ (release must exist).
 
     Args:
-        whole: run every mutant's whole notebook (the demo) instead of stopping after
-            the cells its mistake costs.
+        students: student → the mistakes to plant (none for the reference, blank and
+            trivial students).
+        whole: run each student's whole notebook (the demo) instead of stopping after
+            the last cell their mistakes cost.
 
     Returns:
-        student → the graded cells their run skips (answers reset to the stub).
+        student → the graded cells their run skips (answers reset to the stub), and
+        mutant → the graded cells inside its span.
     """
     reference = course.reference(unit)
     # Read once: the blank, trivial and stopped-early students are all built from these.
     release = notebooks.read(course.release_notebook(unit))
     source = notebooks.read(course.source_notebook(unit))
     skipped: dict[str, list[str]] = {}
-    for student, mutant in students.items():
+    reach: dict[str, list[str]] = {}
+    for student, planted in students.items():
         if student == BLANK:
             nb = release
         elif student in TRIVIAL:
             nb = trivial.trivial_submission(source, release, TRIVIAL[student])
-        elif mutant is None:
+        elif not planted:
             nb = reference
         elif whole:
-            nb = mutant.apply(reference)
+            nb = reference
+            for mutant in planted:
+                nb = mutant.apply(nb)
         else:
-            nb, skipped[student] = stop_after_mistake(mutant.apply(reference), release, mutant)
+            nb, skipped[student] = packing.plant(reference, release, planted)
+        for mutant in planted:
+            reach[mutant.name] = packing.graded_in(reference, packing.span_of(reference, mutant))
         course.submit(student, unit, nb)
-    return skipped
+    return skipped, reach
 
 
 def sample_students(
-    unit: str, *, which: str = "all", only: tuple[str, ...] = ()
-) -> dict[str, Mutant | None]:
-    """The sample students for ``unit``.
+    course: Course, unit: str, *, which: str = "all", only: tuple[str, ...] = ()
+) -> dict[str, list[Mutant]]:
+    """The sample students for ``unit`` (its release must exist) and their mistakes.
 
     Args:
-        which: ``"all"`` (reference, blank, the trivial submissions and every mutant) or
-            ``"demo"`` (reference, blank and the demo roles).
-        only: when given, just the reference and these mutants (an author trying a few).
+        which: ``"all"`` (reference, blank, the trivial submissions and every mutant,
+            several to a submission) or ``"demo"`` (reference, blank and the demo roles,
+            one mistake each).
+        only: when given, just the reference and these mutants (an author trying a few),
+            planted as the contract run plants them.
     """
+    if which not in ("all", "demo"):
+        raise ValueError(f"which must be 'all' or 'demo', got {which!r}")
+    students: dict[str, list[Mutant]] = {REFERENCE: []}
+    mutants = samples.mutants(unit)
     if only:
-        by_name = {m.name: m for m in samples.mutants(unit)}
+        by_name = {m.name: m for m in mutants}
         unknown = sorted(set(only) - set(by_name))
         if unknown:
             raise ValueError(f"no mutants named {unknown} in {unit}")
-        return {REFERENCE: None, **{name: by_name[name] for name in only}}
-    students: dict[str, Mutant | None] = {REFERENCE: None, BLANK: None}
-    if which == "demo":
-        students.update(samples.demo_roles(unit))
-    elif which == "all":
-        students.update(dict.fromkeys(TRIVIAL))
-        students.update({m.name: m for m in samples.mutants(unit)})
+        mutants = [by_name[name] for name in only]
+    elif which == "demo":
+        students[BLANK] = []
+        students.update({m.name: [m] for m in samples.demo_roles(unit).values()})
+        return students
     else:
-        raise ValueError(f"which must be 'all' or 'demo', got {which!r}")
+        students[BLANK] = []
+        students.update({name: [] for name in TRIVIAL})
+    groups = packing.plan(course.reference(unit), mutants)
+    students.update({PACKED.format(i): group for i, group in enumerate(groups, start=1)})
     return students
 
 
@@ -157,11 +151,11 @@ def run_unit(
     """Release ``unit`` in ``course``, hand in its sample students, autograde them all."""
     started = time.perf_counter()
     course.nbgrader("generate_assignment", unit, "--force", "--log-level=WARN")
-    students = sample_students(unit, which=which, only=only)
-    skipped = hand_in(course, unit, students, whole=which == "demo" and not only)
+    students = sample_students(course, unit, which=which, only=only)
+    skipped, reach = hand_in(course, unit, students, whole=which == "demo" and not only)
     course.nbgrader("autograde", unit, "--force", "--log-level=WARN")
-    run = UnitRun(unit=unit, course=course, mutants=students, scores=course.scores(unit),
-                  skipped=skipped)  # fmt: skip
+    run = UnitRun(unit=unit, course=course, students=students, scores=course.scores(unit),
+                  skipped=skipped, reach=reach)  # fmt: skip
     run.seconds = time.perf_counter() - started
     return run
 
@@ -179,11 +173,13 @@ def main() -> None:
     run = run_unit(course, args.unit, which=args.which, only=tuple(args.only))
     for student, cells in sorted(run.scores.items()):
         expected = run.expected(student)
+        planted = ", ".join(m.name for m in run.students.get(student, ()))
+        print(f"{student}" + (f" ({planted})" if planted else ""))
         # An author trying a few mutants wants to read the message each one gets.
         show = set(run.judged(student)) if args.only and student != REFERENCE else set()
         for grade_id, (score, maximum) in cells.items():
             flag = "" if abs(score - expected.get(grade_id, maximum)) < 1e-9 else "  <-- unexpected"
-            print(f"{student:24s} {grade_id:32s} {score:5g} / {maximum:g}{flag}")
+            print(f"  {grade_id:32s} {score:5g} / {maximum:g}{flag}")
             if grade_id in show and score < maximum:
                 print(course.cell_output(student, args.unit, grade_id))
     print(f"graded in {run.seconds:.0f} s; course at {course.root}")

@@ -115,6 +115,8 @@ class Mutant:
         replace: the wrong version.
         expected: grade_id → the score that cell must get; every other cell keeps full marks.
         message: text that the failing cell's output must contain (names the difference).
+        solo: graded in a submission of its own, for a mistake whose effects outlast the
+            cells it declares (see ``autograder.authoring.packing``).
     """
 
     name: str
@@ -123,6 +125,7 @@ class Mutant:
     replace: str
     expected: dict[str, float] = field(default_factory=dict)
     message: str = ""
+    solo: bool = False
 
     def apply(self, reference: NotebookNode) -> NotebookNode:
         """A copy of ``reference`` with this mistake planted.

@@ -1,7 +1,8 @@
 """The ``submission`` contract: the only way a hidden check reaches a student's work.
 
 A check may *call* a student function with plain inputs, *read* a plain value, ask a
-student model to *predict*, or fetch a function's *source*. It always gets plain values
+student model to *predict*, have a model *described* as data (its layers and weights), or
+fetch a function's *source*. It always gets plain values
 back (see :mod:`autograder.contract.plain`), and all comparisons happen on the checking
 side. Two implementations share this interface: :class:`InKernelSubmission` wraps a
 notebook's globals (plain ``nbgrader autograde``); the isolated engine reaches a sandboxed
@@ -21,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.contract import model_facts
 from autograder.contract.failures import raised, student_message
 from autograder.contract.plain import NotPlainError, to_plain
 from autograder.contract.sources import NotebookSources
@@ -53,6 +55,14 @@ class Submission(abc.ABC):
     @abc.abstractmethod
     def predict(self, name: str, x: np.ndarray, *, batch_size: int = 256) -> np.ndarray:
         """Run the student's model (or predict function) ``name`` on ``x``; return an array."""
+
+    @abc.abstractmethod
+    def describe(self, name: str, *args: Any, x: np.ndarray | None = None) -> dict:
+        """The student's Keras model ``name`` (or the one ``name(*args)`` builds) as data.
+
+        See :func:`autograder.contract.model_facts.describe_model`; with ``x`` the
+        description holds the model's outputs on ``x`` (``"outputs_on_x"``).
+        """
 
     @abc.abstractmethod
     def has(self, name: str) -> bool:
@@ -125,6 +135,19 @@ class InKernelSubmission(Submission):
             kind = {"kind": "not_array", "type": type(plain).__name__}
             raise StudentError(student_message(name, kind))
         return plain
+
+    def describe(self, name: str, *args: Any, x: np.ndarray | None = None) -> dict:
+        target = self._lookup(name)
+        plain_args = to_plain(list(args), path=f"{name} arguments") if args else None
+        plain_x = None if x is None else to_plain(x, path="describe input")
+        try:
+            facts = model_facts.describe_model(target, plain_args, plain_x)
+        except model_facts.NotAModel:
+            kind = {"kind": "not_model", "type": type(target).__name__}
+            raise StudentError(student_message(name, kind)) from None
+        except Exception as exc:
+            raise StudentError(student_message(name, raised(exc))) from None
+        return _plain_result(facts, name, what="description")
 
 
 def _run_student(name: str, function: Any, *args: Any, **kwargs: Any) -> Any:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.contract import plain
+from autograder.contract import model_facts, plain
 from autograder.contract.failures import clip, student_message
 from autograder.contract.plain import to_plain
 from autograder.contract.sources import NotebookSources
@@ -37,12 +37,13 @@ _INTERRUPT_GRACE_S = 5.0
 
 
 def install_code() -> str:
-    """Kernel code that installs ``_medl_plain`` and ``_medl_bridge`` as modules.
+    """Kernel code that installs ``_medl_plain``, ``_medl_model_facts`` and ``_medl_bridge``.
 
     It runs in a fresh globals dict, so the student's namespace gains no names.
     """
     sources = [
         ("_medl_plain", Path(plain.__file__).read_text(encoding="utf-8")),
+        ("_medl_model_facts", Path(model_facts.__file__).read_text(encoding="utf-8")),
         ("_medl_bridge", Path(kernel_bridge.__file__).read_text(encoding="utf-8")),
     ]
     installer = (
@@ -90,6 +91,16 @@ class BridgeSubmission(Submission):
         )
         if not isinstance(value, np.ndarray):
             raise StudentError(f"{name} should predict an array, got {type(value).__name__}")
+        return value
+
+    def describe(self, name: str, *args: Any, x: np.ndarray | None = None) -> dict:
+        payload = {
+            "args": to_plain(list(args), path=f"{name} arguments") if args else None,
+            "x": None if x is None else to_plain(x, path="describe input"),
+        }
+        value = self._request("describe", name, payload, what=f"describing {name}")
+        if not isinstance(value, dict):
+            raise StudentError(f"{name} should be described as a dict, got {type(value).__name__}")
         return value
 
     def has(self, name: str) -> bool:

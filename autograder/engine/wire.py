@@ -1,7 +1,8 @@
 """The kernel-side half of the isolated bridge, and the wire format both halves share.
 
-The grader injects this file's source (and :mod:`autograder.contract.plain`'s) into the student's
-kernel as the modules ``_medl_bridge`` and ``_medl_plain``: inside the sandbox the
+The grader injects this file's source (and those of :mod:`autograder.contract.plain` and
+:mod:`autograder.contract.model_facts`) into the student's kernel as the modules
+``_medl_bridge``, ``_medl_plain`` and ``_medl_model_facts``: inside the sandbox the
 ``autograder`` package is hidden, so this file imports nothing from it at module level.
 For each request the grader writes ``<id>.json`` (plus ``<id>.<k>.npy`` for arrays) into a
 folder the kernel can only read, then runs ``serve(...)`` in the kernel, which answers in
@@ -35,6 +36,14 @@ _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 class WireError(ValueError):
     """A message file that is missing, too large, or not in the expected shape."""
+
+
+def _model_facts():
+    # Injected like _medl_plain (see _plain).
+    module = sys.modules.get("_medl_model_facts")
+    if module is None:
+        from autograder.contract import model_facts as module
+    return module
 
 
 def _plain():
@@ -209,6 +218,14 @@ def _handle(namespace: dict, request: dict, arrays: list[np.ndarray]) -> tuple[d
             value, failure = _run(target, x)
         else:
             return _error("not_model", type=type(target).__name__), None
+        if failure:
+            return failure, None
+    elif op == "describe":
+        facts, what = _model_facts(), "description"
+        args, x = decode(request["args"], arrays), decode(request["x"], arrays)
+        value, failure = _run(facts.describe_model, target, args, x)
+        if failure and failure["error"].get("type") == facts.NotAModel.__name__:
+            failure = _error("not_model", type=type(target).__name__)
         if failure:
             return failure, None
     else:

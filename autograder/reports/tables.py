@@ -10,12 +10,12 @@ from rich.table import Table
 
 
 class UnitRun(Protocol):
-    """One unit's grades: ``scores`` student → grade_id → (score, points); ``mutants``
+    """One unit's grades: ``scores`` student → grade_id → (score, points); ``students``
     lists the students in hand-in order (see :class:`autograder.authoring.pipeline.UnitRun`)."""
 
     unit: str
     scores: dict[str, dict[str, tuple[float, float]]]
-    mutants: dict
+    students: dict
 
 
 def _fmt(score: float, maximum: float) -> str:
@@ -29,7 +29,7 @@ def students_of(runs: list[UnitRun]) -> list[str]:
     """Students in the order they were handed in (reference, blank, then the rest)."""
     seen: dict[str, None] = {}
     for run in runs:
-        seen.update(dict.fromkeys(s for s in run.mutants if s in run.scores))
+        seen.update(dict.fromkeys(s for s in run.students if s in run.scores))
         seen.update(dict.fromkeys(run.scores))
     return list(seen)
 

@@ -327,3 +327,54 @@ def test_predict_uses_keras_predict_in_the_kernel(tmp_path):
     with kernel_with(tmp_path, code) as (_, submission):
         out = submission.predict("model", np.array([[1.0, 1.0]], dtype="float32"))
         np.testing.assert_allclose(out, [[3.0]])
+
+
+KERAS_STUDENT = """
+import numpy as np, keras
+def build(width):
+    inputs = keras.Input((3,), name="x")
+    left = keras.layers.Dense(int(width), activation="relu", name="left")(inputs)
+    right = keras.layers.Dense(2, use_bias=False, name="right")(inputs)
+    return keras.Model(inputs, keras.layers.Concatenate(name="join")([left, right]))
+def broken_build(width):
+    return {}["no such layer"]
+model = build(4)
+"""
+
+
+@pytest.mark.slow
+def test_describe_tells_the_same_model_in_both_modes(layout, monkeypatch):
+    monkeypatch.setitem(sys.modules, "_medl_bridge", kernel_bridge)
+    namespace: dict = {}
+    exec(KERAS_STUDENT, namespace)  # noqa: S102 - a fake notebook namespace
+    bridged = BridgeSubmission(InProcessKernel(namespace), layout, limits=Limits(transfer_bytes=2**20),
+                               sources=NotebookSources.from_texts([KERAS_STUDENT]))  # fmt: skip
+    in_kernel = InKernelSubmission(namespace)
+    x = np.ones((2, 3), dtype="float32")
+    for submission in (bridged, in_kernel):
+        facts = submission.describe("build", 5, x=x)
+        layers = {layer["name"]: layer for layer in facts["layers"]}
+        assert [layer["class"] for layer in facts["layers"]] == [
+            "InputLayer", "Dense", "Dense", "Concatenate"
+        ]  # fmt: skip
+        assert layers["join"]["inbound"] == ["left", "right"]
+        assert (
+            layers["left"]["config"]["units"] == 5
+            and layers["right"]["config"]["use_bias"] is False
+        )
+        assert [w.shape for w in layers["left"]["weights"]] == [(3, 5), (5,)]
+        assert facts["outputs"] == [[None, 7]] and facts["outputs_on_x"].shape == (2, 7)
+        assert submission.describe("model")["layers"][1]["config"]["units"] == 4
+        with pytest.raises(StudentError, match="degree should be a model or function, got int"):
+            namespace["degree"] = 3
+            submission.describe("degree")
+        with pytest.raises(StudentError, match="calling broken_build raised KeyError"):
+            submission.describe("broken_build", 1)
+
+
+@pytest.mark.slow
+def test_describe_in_a_real_kernel(tmp_path):
+    with kernel_with(tmp_path, KERAS_STUDENT) as (_, submission):
+        facts = submission.describe("model", x=np.zeros((1, 3), dtype="float32"))
+        assert [layer["name"] for layer in facts["layers"]] == ["x", "left", "right", "join"]
+        np.testing.assert_allclose(facts["outputs_on_x"], np.zeros((1, 6)), atol=1e-7)

@@ -1,21 +1,23 @@
-"""A planted mistake's run stops after the cells it costs (the contract tests' time)."""
+"""Planted mistakes share submissions and stop after the cells they cost (contract time)."""
 
 import nbformat
 import pytest
 
 from autograder.authoring import cells as authoring
-from autograder.authoring.pipeline import stop_after_mistake
+from autograder.authoring.packing import RESTORE_KEY, graded_in, plan, plant, span_of
 from autograder.contract import notebook as notebooks
 from autograder.contract.notebook import Mutant
 
 STUB = "def {name}(x):\n    raise NotImplementedError()\n"
+NAMES = "abcd"
 
 
 def _notebook(answer: str) -> nbformat.NotebookNode:
-    """Three graded functions a, b, c, each an answer cell followed by its test cell."""
+    """Graded functions a..d, each an answer cell, a given cell and its test cell."""
     parts = []
-    for name in "abc":
+    for name in NAMES:
         parts.append(authoring.solution(answer.format(name=name), f"toy_{name}_impl"))
+        parts.append(authoring.code(f"{name}_value = {name}(1)"))
         parts.append(authoring.tests(f"assert {name}(1) == 2", f"toy_{name}", points=1))
     return authoring.notebook(parts)
 
@@ -28,29 +30,93 @@ def _answers(nb) -> dict[str, str]:
     }
 
 
+def _mutant(name: str, cell: str, *costs: str, solo: bool = False) -> Mutant:
+    return Mutant(name, f"toy_{cell}_impl", "2 * x", "2 + x",
+                  expected=dict.fromkeys((f"toy_{c}" for c in costs), 0.0), solo=solo)  # fmt: skip
+
+
 REFERENCE = _notebook("def {name}(x):\n    return 2 * x\n")
 RELEASE = _notebook(STUB)
 
 
 def test_answers_after_the_last_declared_cell_are_the_stubs():
-    mutant = Mutant("a_adds", "toy_a_impl", "2 * x", "2 + x", expected={"toy_a": 0.0})
-    nb, skipped = stop_after_mistake(mutant.apply(REFERENCE), RELEASE, mutant)
+    nb, skipped = plant(REFERENCE, RELEASE, [_mutant("a_adds", "a", "a")])
     answers = _answers(nb)
     assert answers["toy_a_impl"].strip().endswith("return 2 + x")  # the mistake itself stays
     assert answers["toy_b_impl"].strip() == STUB.format(name="b").strip()
-    assert answers["toy_c_impl"].strip() == STUB.format(name="c").strip()
-    assert skipped == ["toy_b", "toy_c"]
+    assert answers["toy_d_impl"].strip() == STUB.format(name="d").strip()
+    assert skipped == ["toy_b", "toy_c", "toy_d"]
     assert _answers(REFERENCE)["toy_b_impl"].strip().endswith("return 2 * x")  # not modified
 
 
 def test_a_mistake_that_spreads_keeps_every_cell_it_declares():
-    mutant = Mutant("a_adds", "toy_a_impl", "2 * x", "2 + x",
-                    expected={"toy_a": 0.0, "toy_c": 0.0})  # fmt: skip
-    nb, skipped = stop_after_mistake(mutant.apply(REFERENCE), RELEASE, mutant)
-    assert skipped == [] and _answers(nb) == _answers(mutant.apply(REFERENCE))
+    mutant = _mutant("a_adds", "a", "a", "c")
+    nb, skipped = plant(REFERENCE, RELEASE, [mutant])
+    assert skipped == ["toy_d"]
+    assert graded_in(REFERENCE, span_of(REFERENCE, mutant)) == ["toy_a", "toy_b", "toy_c"]
+    assert _answers(nb)["toy_c_impl"] == _answers(REFERENCE)["toy_c_impl"]
 
 
 def test_a_mutant_must_declare_a_cell_at_or_after_its_own():
-    mutant = Mutant("c_adds", "toy_c_impl", "2 * x", "2 + x", expected={"toy_a": 0.0})
     with pytest.raises(ValueError, match="declares no cell after the one it edits"):
-        stop_after_mistake(mutant.apply(REFERENCE), RELEASE, mutant)
+        span_of(REFERENCE, _mutant("c_adds", "c", "a"))
+
+
+def test_a_mutant_naming_a_missing_cell_is_reported():
+    with pytest.raises(ValueError, match=r"lacks: \['toy_z'\]"):
+        span_of(REFERENCE, _mutant("a_adds", "a", "z"))
+
+
+def test_spans_that_do_not_overlap_share_a_submission():
+    a, b, c = _mutant("a", "a", "a"), _mutant("b", "b", "b", "c"), _mutant("c", "c", "c")
+    d = _mutant("d", "d", "d")
+    groups = plan(REFERENCE, [d, c, b, a])
+    # c overlaps b's span (b costs toy_c), so it opens a second submission; d joins the
+    # one that ended latest before it (b's), leaving the other one short.
+    assert [[m.name for m in g] for g in groups] == [["a", "b", "d"], ["c"]]
+
+
+def test_a_solo_mistake_gets_a_submission_of_its_own():
+    groups = plan(REFERENCE, [_mutant("a", "a", "a", solo=True), _mutant("c", "c", "c")])
+    assert [[m.name for m in g] for g in groups] == [["a"], ["c"]]
+
+
+def test_the_reference_code_of_a_span_runs_again_after_it():
+    nb, skipped = plant(REFERENCE, RELEASE, [_mutant("a", "a", "a"), _mutant("c", "c", "c")])
+    restored = [cell for cell in nb.cells if cell.metadata.get(RESTORE_KEY) == "a"]
+    # the answer and the given cell of a's span, in their reference form; not its test
+    assert [cell.source for cell in restored] == [
+        REFERENCE.cells[0].source,
+        REFERENCE.cells[1].source,
+    ]
+    position = nb.cells.index(restored[0])
+    assert notebooks.nbgrader_meta(nb.cells[position - 1])["grade_id"] == "toy_a"
+    assert "2 + x" in _answers(nb)["toy_c_impl"] and skipped == ["toy_d"]
+    assert not any(RESTORE_KEY in cell.metadata for cell in nb.cells if "c_value" in cell.source)
+
+
+def test_overlapping_spans_cannot_be_planted_together():
+    with pytest.raises(ValueError, match="overlapping"):
+        plant(REFERENCE, RELEASE, [_mutant("a", "a", "a", "b"), _mutant("b", "b", "b")])
+
+
+def test_a_packed_submission_runs_and_scores_each_span_alone(tmp_path):
+    # Execute the packed notebook: a's mistake must not leak into b's or c's cells.
+    from nbclient import NotebookClient
+
+    mutants = [_mutant("a", "a", "a"), _mutant("c", "c", "c")]
+    nb, _ = plant(REFERENCE, RELEASE, mutants)
+    for cell in nb.cells:  # the bare assertion, without the grading kit around it
+        if notebooks.is_test_cell(cell):
+            name = notebooks.nbgrader_meta(cell)["grade_id"].removeprefix("toy_")
+            earlier = NAMES[: NAMES.index(name) + 1]  # b's cell needs a_value restored to 2
+            cell.source = (
+                f"assert {name}(1) == 2 and " + " == ".join(f"{n}_value" for n in earlier) + " == 2"
+            )
+    NotebookClient(nb, timeout=60, allow_errors=True).execute()
+    failed = {
+        notebooks.nbgrader_meta(cell)["grade_id"]
+        for cell in nb.cells
+        if notebooks.is_test_cell(cell) and any(o.output_type == "error" for o in cell.outputs)
+    }
+    assert failed == {"toy_a", "toy_c", "toy_d"}  # b keeps full marks; d's answer is a stub

@@ -2,7 +2,8 @@
 
 The same notebooks nbgrader autograded in the contract run are graded again by the
 isolated engine; every cell must get the same score. The students are the reference and
-the demo's two roles, whose partial credit exercises the checks' weights.
+the submissions that carry the demo's two roles, whose partial credit exercises the
+checks' weights.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ def test_isolated_scores_equal_in_kernel_scores(graded, unit):
 
     run = graded(unit)
     roles = samples.demo_roles(unit)
-    students = [REFERENCE, *(mutant.name for mutant in roles.values())]
+    carriers = {run.submission_of(mutant.name) for mutant in roles.values()}
+    students = [REFERENCE, *sorted(carriers)]
     source = run.course.source_notebook(unit)
     disagreements = []
     for student in students:

@@ -3,9 +3,10 @@
 - the reference notebook scores full marks;
 - the untouched release scores zero, and the grader survives it;
 - each planted mistake scores exactly what its mutant declares, every other cell up to the
-  last one it declares keeps full marks (its run resets the answers after that cell: they
-  score 0, see ``autograder.authoring.pipeline``), and the failing cells' output names the
-  difference;
+  last one it declares keeps full marks, and the failing cells' output names the
+  difference; mistakes share submissions where they act on disjoint cells, and every cell
+  of such a submission scores as declared (the cells between mistakes keep full marks; the
+  answers after the last one are reset and score 0, see ``autograder.authoring.packing``);
 - every hidden check fails for at least one planted mistake (no check that cannot fail).
 
 Each unit is released and autograded once, through plain nbgrader, for all its samples.
@@ -24,12 +25,14 @@ from autograder.contract.runner import CHECKS_ROOT
 pytestmark = pytest.mark.slow
 
 
-def mismatches(run: UnitRun, student: str) -> list[str]:
-    got = run.scores[student]
+def mismatches(run: UnitRun, student: str, cells: list[str] | None = None) -> list[str]:
+    """Graded cells (all, or ``cells``) where ``student`` did not score as declared."""
+    got, expected = run.scores[student], run.expected(student)
     return [
-        f"{gid}: expected {want:g}, got {got[gid][0]:g}\n{run.course.cell_output(student, run.unit, gid)}"
-        for gid, want in run.expected(student).items()
-        if abs(got[gid][0] - want) > 1e-9
+        f"{gid}: expected {expected[gid]:g}, got {got[gid][0]:g}\n"
+        + run.course.cell_output(student, run.unit, gid)
+        for gid in (expected if cells is None else cells)
+        if abs(got[gid][0] - expected[gid]) > 1e-9
     ]
 
 
@@ -52,9 +55,9 @@ def test_trivial_answer_bodies_score_zero(graded, unit, student):
 
 def test_planted_mistake_loses_exactly_its_points(graded, unit, mutant):
     run = graded(unit)
-    declared = run.mutants[mutant]
-    assert mismatches(run, mutant) == []
-    outputs = {gid: run.course.cell_output(mutant, unit, gid) for gid in declared.expected}
+    student, declared = run.submission_of(mutant), run.mutant(mutant)
+    assert mismatches(run, student, run.reach[mutant]) == []
+    outputs = {gid: run.course.cell_output(student, unit, gid) for gid in declared.expected}
     # A mistake that spreads to later cells names its difference at least once, and every
     # cell it costs points shows why (a failed check or the error).
     assert any(declared.message in text for text in outputs.values()), (
@@ -64,6 +67,15 @@ def test_planted_mistake_loses_exactly_its_points(graded, unit, mutant):
         assert re.search(r"\[FAIL\]|\w+(Error|Failure|Exception)\b", text), (
             f"{grade_id} lost points silently:\n{text}"
         )
+
+
+def test_submissions_with_several_mistakes_score_as_declared_everywhere(graded, unit):
+    # The cells between two mistakes' spans keep full marks (nothing leaked from the
+    # earlier mistake) and the cells after the last one score 0.
+    run = graded(unit)
+    packed = [student for student, planted in run.students.items() if planted]
+    assert packed, f"{unit} has no planted mistakes"
+    assert [line for student in packed for line in mismatches(run, student)] == []
 
 
 def test_every_graded_cell_has_a_mutant(unit):
@@ -76,7 +88,7 @@ def test_every_hidden_check_fails_on_some_mistake(graded, unit):
     run = graded(unit)
     failed: set[tuple[str, str]] = set()
     for student in run.scores:
-        if student in (REFERENCE, BLANK, *TRIVIAL):
+        if not run.students.get(student):
             continue
         for grade_id in run.judged(student):  # not the cells a mistake's run skips
             output = run.course.cell_output(student, unit, grade_id)

@@ -1,0 +1,144 @@
+"""Plant several mistakes in one submission, so a unit's mistakes cost a few notebook runs.
+
+Each planted mistake edits one answer cell and declares the graded cells it costs. Its
+*span* runs from the answer cell it edits to the test cell of the last graded cell it
+declares. Mistakes whose spans do not overlap share one submission: the notebook runs
+once, each span scores as its mistake declares, and after each span a few added cells
+re-run the reference's code of that span, so the next mistake starts from the state the
+reference would have (the functions, and whatever the span's cells computed with them).
+Students may add cells, and nbgrader leaves such cells alone, so this is an ordinary
+submission.
+
+After the last span every answer is reset to the release's stub: those cells stop at once
+and score 0, as in a blank notebook. A unit's training runs come late in its notebook, so
+the early mistakes never pay for them.
+
+The contract stays as strict as one submission per mistake: every graded cell of a
+packed submission is checked, the cells between spans must keep full marks, and a
+mistake that leaks state past its span (an input changed in place, a random stream drawn
+out of order) shows up as a mismatch in a later span. Such a mistake is marked
+``solo`` and gets a submission of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import nbformat
+from nbformat.notebooknode import NotebookNode
+
+from autograder.contract.notebook import Mutant, cells_by_grade_id, is_test_cell, nbgrader_meta
+
+# Marks the added cells (metadata), so a reader of an autograded sample sees what they are.
+RESTORE_KEY = "medl_restores"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Cell indices (inclusive) from the answer a mistake edits to its last declared test."""
+
+    first: int
+    last: int
+
+
+def span_of(nb: NotebookNode, mutant: Mutant) -> Span:
+    """Where ``mutant`` acts in ``nb``.
+
+    Raises:
+        ValueError: if it declares no score, names a cell the notebook lacks, or declares
+            no graded cell at or after the one it edits.
+    """
+    position = {nbgrader_meta(c).get("grade_id"): i for i, c in enumerate(nb.cells)}
+    if not mutant.expected:
+        raise ValueError(f"mutant {mutant.name} declares no score")
+    missing = sorted({mutant.cell, *mutant.expected} - set(position))
+    if missing:
+        raise ValueError(f"mutant {mutant.name} names cells the notebook lacks: {missing}")
+    last = max(position[gid] for gid in mutant.expected)
+    if position[mutant.cell] > last:
+        raise ValueError(f"mutant {mutant.name} declares no cell after the one it edits")
+    return Span(position[mutant.cell], last)
+
+
+def graded_in(nb: NotebookNode, span: Span) -> list[str]:
+    """grade_ids of the test cells inside ``span``."""
+    return [
+        nbgrader_meta(cell)["grade_id"]
+        for cell in nb.cells[span.first : span.last + 1]
+        if is_test_cell(cell)
+    ]
+
+
+def plan(nb: NotebookNode, mutants: list[Mutant]) -> list[list[Mutant]]:
+    """Group ``mutants`` into submissions whose spans do not overlap, in notebook order.
+
+    Spans are taken by where they start; each joins the open submission whose last span
+    ended latest before it starts (so a submission that stopped early stays short), or
+    opens a new one. For intervals this uses as few submissions as any grouping can: a new
+    one opens only where every other is still inside a span.
+    """
+    spans = {m.name: span_of(nb, m) for m in mutants}
+    groups: list[list[Mutant]] = []
+    for mutant in sorted(mutants, key=lambda m: (spans[m.name].first, spans[m.name].last)):
+        start = spans[mutant.name].first
+        free = [
+            group
+            for group in groups
+            if not (mutant.solo or group[-1].solo) and spans[group[-1].name].last < start
+        ]
+        if free:
+            max(free, key=lambda group: spans[group[-1].name].last).append(mutant)
+        else:
+            groups.append([mutant])
+    return groups
+
+
+def plant(
+    reference: NotebookNode, release: NotebookNode, mutants: list[Mutant]
+) -> tuple[NotebookNode, list[str]]:
+    """The reference with ``mutants`` planted, restored after each span, stopped after the last.
+
+    Args:
+        reference: the perfect submission.
+        release: the release notebook (its stubs replace the answers after the last span).
+        mutants: mistakes with pairwise disjoint spans (see :func:`plan`).
+
+    Returns:
+        The submission and the grade_ids after the last span (they will score 0).
+
+    Raises:
+        ValueError: if two spans overlap, or a mutant no longer applies.
+    """
+    if not mutants:
+        raise ValueError("plant needs at least one mutant")
+    spans = sorted(((span_of(reference, m), m) for m in mutants), key=lambda pair: pair[0].first)
+    for (before, a), (after, b) in zip(spans, spans[1:]):
+        if after.first <= before.last:
+            raise ValueError(f"mutants {a.name} and {b.name} act on overlapping cells")
+    nb = reference
+    for _, mutant in spans:
+        nb = mutant.apply(nb)
+    stubs = cells_by_grade_id(release)
+    skipped = []
+    end = spans[-1][0].last
+    for cell in nb.cells[end + 1 :]:
+        meta = nbgrader_meta(cell)
+        if meta.get("solution") and meta["grade_id"] in stubs:
+            cell.source = stubs[meta["grade_id"]].source
+        elif is_test_cell(cell):
+            skipped.append(meta["grade_id"])
+    # Insert from the back, so the earlier spans' indices still hold.
+    for span, mutant in reversed(spans[:-1]):
+        nb.cells[span.last + 1 : span.last + 1] = _restore_cells(reference, span, mutant)
+    return nb, skipped
+
+
+def _restore_cells(reference: NotebookNode, span: Span, mutant: Mutant) -> list[NotebookNode]:
+    """Copies of the reference's code cells in ``span`` (not its tests), as plain cells."""
+    restored = []
+    for cell in reference.cells[span.first : span.last + 1]:
+        if cell.cell_type == "code" and not is_test_cell(cell):
+            copy = nbformat.v4.new_code_cell(cell.source)
+            copy.metadata[RESTORE_KEY] = mutant.name
+            restored.append(copy)
+    return restored
