@@ -12,6 +12,26 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:
+    """Stop when ``--dist loadgroup`` lost its groups (runs in the xdist controller).
+
+    pytest-xdist marks a grouped test by appending ``@group`` to its node id; when a
+    pytest release changes how node ids are stored, the suffix is silently dropped and
+    each worker grades every unit's samples itself: twice the work in CI. The contract
+    tests are always grouped by unit, so their ids must carry the suffix.
+    """
+    if node.config.getvalue("dist") != "loadgroup":
+        return
+    contract = [nodeid for nodeid in ids if nodeid.startswith("tests/contract/")]
+    if contract and not any("@" in nodeid for nodeid in contract):
+        pytest.exit(
+            f"pytest-xdist's --dist loadgroup does not group tests with pytest "
+            f"{pytest.__version__} (e.g. {contract[0]} has no @unit suffix): install the "
+            "versions in requirements.lock",
+            returncode=4,
+        )
+
+
 @pytest.fixture
 def seed() -> int:
     return 1234
