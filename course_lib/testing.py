@@ -353,3 +353,11 @@ def assert_at_most(value: float, threshold: float, *, name: str) -> None:
     """Check a quantity stays at or below a bound, saying by how much it went over."""
     if not value <= threshold:
         raise CheckFailure(f"{name}: got {value:.4g}, needs at most {threshold:.4g}")
+
+
+@_public
+def assert_that(condition: bool, message: str) -> None:
+    """Check a yes/no property (a layer exists, a list is complete); ``message`` says what
+    is wrong when it does not hold, e.g. ``"no layer named 'branch_pool'"``."""
+    if not condition:
+        raise CheckFailure(message)

@@ -36,6 +36,13 @@ def code(source: str) -> NotebookNode:
     return nbformat.v4.new_code_cell(source.strip())
 
 
+def given(source: str, grade_id: str) -> NotebookNode:
+    """A locked code cell (setup, given helpers, plots): grading restores its source."""
+    return nbformat.v4.new_code_cell(
+        source.strip(), metadata=_meta(grade_id, grade=False, solution=False, locked=True)
+    )
+
+
 def solution(source: str, grade_id: str) -> NotebookNode:
     """An answer cell: the reference answer sits between BEGIN/END SOLUTION markers."""
     return nbformat.v4.new_code_cell(

@@ -121,3 +121,54 @@ def assert_raises_value_error(
             return
         raise CheckFailure(f"{what}: expected a ValueError, but {exc}") from None
     raise CheckFailure(f"{what}: expected a ValueError, got the result {result!r:.150}")
+
+
+def assert_uses_every_parameter(submission: Submission, function: str, *, advice: str) -> None:
+    """Fail if the body of ``function`` never reads one of its parameters.
+
+    For training functions that take a Keras model: the model cannot cross to the checks,
+    so the function cannot be run on grader inputs, and a body that hard-codes
+    ``epochs=40`` trains the same model as the notebook's call. Its code, read from the
+    notebook file, must at least read every argument.
+
+    Args:
+        advice: what to do instead, appended to the message.
+    """
+    source = submission.source(function)
+    if source is None:
+        raise CheckFailure(f"could not read the source of {function}; is it a plain function?")
+    definition = ast.parse(textwrap.dedent(source)).body[0]
+    arguments = definition.args
+    parameters = [a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs]
+    read = {
+        node.id
+        for statement in definition.body
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
+    unused = [name for name in parameters if name not in read]
+    if unused:
+        raise CheckFailure(
+            f"{function} never uses its argument{'s' if len(unused) > 1 else ''} "
+            f"{', '.join(unused)}: {advice}"
+        )
+
+
+def assert_logits(outputs: np.ndarray, *, model: str) -> None:
+    """Fail if a classifier's outputs are probabilities (rows in [0, 1] summing to 1).
+
+    A softmax output trained with ``from_logits=False`` (or a softmax applied twice) still
+    ranks the classes, so accuracy alone does not see it.
+    """
+    in_unit_interval = np.all((outputs >= 0) & (outputs <= 1))
+    if in_unit_interval and np.allclose(outputs.sum(axis=1), 1.0, rtol=0, atol=1e-4):
+        raise CheckFailure(
+            f"{model} outputs probabilities (every row in [0, 1], summing to 1): it must "
+            "output logits, with no softmax on the output layer, and be trained with "
+            "SparseCategoricalCrossentropy(from_logits=True)"
+        )
+
+
+def accuracy(logits: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of rows whose largest logit is at the label."""
+    return float(np.mean(np.argmax(logits, axis=1) == labels))

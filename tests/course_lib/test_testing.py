@@ -11,6 +11,7 @@ from course_lib.testing import (
     assert_close,
     assert_gradient_close,
     assert_shape,
+    assert_that,
     constant_factor,
     numeric_gradient,
     public_checks,
@@ -124,6 +125,15 @@ def test_assert_at_most_says_by_how_much():
         assert_at_most(0.5, 1e-3, name="ratio")
     with pytest.raises(CheckFailure):
         assert_at_most(float("nan"), 1.0, name="ratio")
+
+
+def test_assert_that_reports_its_message_and_counts_in_a_public_block(capsys):
+    assert_that(True, "never shown")
+    with pytest.raises(CheckFailure, match="^no layer named 'pool'$"):
+        assert_that(False, "no layer named 'pool'")
+    with public_checks():
+        assert_that(False, "no layer named 'pool'")
+    assert "FAIL  no layer named 'pool'" in capsys.readouterr().out
 
 
 def test_assert_shape_with_wildcards():

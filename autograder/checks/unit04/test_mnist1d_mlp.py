@@ -13,15 +13,13 @@ data does), so it cannot be run on grader inputs against a reference run; its co
 read instead.
 """
 
-import ast
-import textwrap
-
 import numpy as np
 import pytest
 
 from autograder.contract import heldout
+from autograder.contract.kit import accuracy, assert_logits, assert_uses_every_parameter
 from course_lib import data
-from course_lib.testing import CheckFailure, assert_at_least, assert_shape
+from course_lib.testing import assert_at_least, assert_shape
 
 MIN_BEYOND_LINEAR = 0.40  # well above logistic regression (about 0.32)
 MIN_HELD_OUT_ACCURACY = 0.68  # the published MLP baseline; the reference reaches about 0.72
@@ -32,10 +30,6 @@ def predictions(submission, x: np.ndarray, what: str) -> np.ndarray:
     logits = submission.predict("mlp_model", x)
     assert_shape(logits, (len(x), 10), name=f"mlp_model predictions on {what} (logits)")
     return logits.astype(np.float64)
-
-
-def accuracy(logits: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean(np.argmax(logits, axis=1) == y))
 
 
 @pytest.fixture
@@ -78,13 +72,7 @@ def test_outputs_logits(held_out):
     ranks the classes, so accuracy alone does not see it.
     """
     outputs, _ = held_out
-    in_unit_interval = np.all((outputs >= 0) & (outputs <= 1))
-    if in_unit_interval and np.allclose(outputs.sum(axis=1), 1.0, rtol=0, atol=1e-4):
-        raise CheckFailure(
-            "mlp_model outputs probabilities (every row in [0, 1], summing to 1): it must "
-            "output logits, with no softmax on the output layer, and be trained with "
-            "SparseCategoricalCrossentropy(from_logits=True)"
-        )
+    assert_logits(outputs, model="mlp_model")
 
 
 @pytest.mark.weight(2)
@@ -105,22 +93,9 @@ def test_training_function_uses_its_arguments(submission):
     passed in from the checks, so its code is read: each parameter must be read in the
     body.)
     """
-    source = submission.source(TRAIN)
-    if source is None:
-        raise CheckFailure(f"could not read the source of {TRAIN}; is it a plain function?")
-    function = ast.parse(textwrap.dedent(source)).body[0]
-    arguments = function.args
-    parameters = [a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs]
-    read = {
-        node.id
-        for statement in function.body
-        for node in ast.walk(statement)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
-    }
-    unused = [name for name in parameters if name not in read]
-    if unused:
-        raise CheckFailure(
-            f"{TRAIN} never uses its argument{'s' if len(unused) > 1 else ''} "
-            f"{', '.join(unused)}: pass each one on to course_lib.training.fit (the epochs, "
-            "batch size and seed) or to Adam (the learning rate) instead of a fixed value"
-        )
+    assert_uses_every_parameter(
+        submission,
+        TRAIN,
+        advice="pass each one on to course_lib.training.fit (the epochs, batch size and seed) "
+        "or to Adam (the learning rate) instead of a fixed value",
+    )
