@@ -12,6 +12,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.hookimpl(optionalhook=True)  # only known when pytest-xdist is loaded
 def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:
     """Stop when ``--dist loadgroup`` lost its groups (runs in the xdist controller).
 

@@ -135,7 +135,7 @@ def sample_students(
         mutants = [by_name[name] for name in only]
     elif which == "demo":
         students[BLANK] = []
-        students.update({m.name: [m] for m in samples.demo_roles(unit).values()})
+        students.update({role: [m] for role, m in samples.demo_roles(unit).items()})
         return students
     else:
         students[BLANK] = []

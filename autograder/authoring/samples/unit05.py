@@ -106,7 +106,7 @@ MUTANTS = [
         find="r, c = i * stride + u - top, j * stride + v - left",
         replace="r, c = i + u - top, j * stride + v - left",
         expected={"unit05_conv_matrix": 1.6},
-        message="@ vec(x) vs tf.nn.conv2d(x)",
+        message="entry by entry, vs the matrix of tf.nn.conv2d",
     ),
     Mutant(
         # Channels-first flattening of the input (PyTorch's layout): right for one channel.
@@ -115,7 +115,7 @@ MUTANTS = [
         find="columns = slice((r * width + c) * c_in, (r * width + c + 1) * c_in)",
         replace="columns = np.arange(c_in) * height * width + r * width + c",
         expected={"unit05_conv_matrix": 1.6},
-        message="@ vec(x) vs tf.nn.conv2d(x)",
+        message="entry by entry, vs the matrix of tf.nn.conv2d",
     ),
     Mutant(
         # The matrix read off TensorFlow's responses to basis images: right, and not the
