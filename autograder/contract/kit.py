@@ -1,4 +1,5 @@
-"""Helpers that hidden checks share: float64 oracles, seeded inputs, source inspection."""
+"""Helpers that hidden checks share: float64 oracles, seeded inputs, source inspection,
+classifier outputs, and described models compared layer by layer."""
 
 from __future__ import annotations
 
@@ -172,3 +173,49 @@ def assert_logits(outputs: np.ndarray, *, model: str) -> None:
 def accuracy(logits: np.ndarray, labels: np.ndarray) -> float:
     """Fraction of rows whose largest logit is at the label."""
     return float(np.mean(np.argmax(logits, axis=1) == labels))
+
+
+def logits_of(submission: Submission, model: str, x: np.ndarray, *, what: str) -> np.ndarray:
+    """A 10-class model's outputs on ``x`` as float64, after checking their shape."""
+    from course_lib.testing import assert_shape
+
+    logits = submission.predict(model, x)
+    assert_shape(logits, (len(x), 10), name=f"{model} predictions on {what} (logits)")
+    return logits.astype(np.float64)
+
+
+def layer_rows(facts: dict) -> list[tuple]:
+    """A described model's layers as sorted (class, name, settings, inbound) rows.
+
+    ``facts`` comes from ``submission.describe`` (or ``model_facts.describe_model``). The
+    input layer's own name is arbitrary, so it reads ``"input"`` everywhere.
+    """
+    inputs = {layer["name"] for layer in facts["layers"] if layer["class"] == "InputLayer"}
+    rows = []
+    for layer in facts["layers"]:
+        name = "input" if layer["name"] in inputs else layer["name"]
+        inbound = sorted("input" if n in inputs else n for n in layer["inbound"])
+        settings = sorted((k, str(v)) for k, v in layer["config"].items() if k != "data_format")
+        rows.append((layer["class"], name, tuple(settings), tuple(inbound)))
+    return sorted(rows)
+
+
+def assert_same_layers(got: dict, expected: dict, *, call: str) -> None:
+    """Fail unless two described models have exactly the same layer rows (see layer_rows).
+
+    The whole lists are compared, so a model with a layer missing cannot pass by comparing
+    only the layers both have; the message names the first extra and missing layers.
+    """
+    want, have = layer_rows(expected), layer_rows(got)
+    missing = [row for row in want if row not in have]
+    extra = [row for row in have if row not in want]
+    if missing or extra:
+        raise CheckFailure(
+            f"{call} has {len(have)} layers, the reference {len(want)}; not as specified: "
+            + "; ".join(f"{c} {n!r} {dict(s)} from {list(i)}" for c, n, s, i in extra[:2])
+            + (
+                "; missing: " + ", ".join(f"{c} {n!r}" for c, n, _, _ in missing[:3])
+                if missing
+                else ""
+            )
+        )

@@ -17,26 +17,25 @@ import numpy as np
 import pytest
 
 from autograder.contract import heldout
-from autograder.contract.kit import accuracy, assert_logits, assert_uses_every_parameter
+from autograder.contract.kit import (
+    accuracy,
+    assert_logits,
+    assert_uses_every_parameter,
+    logits_of,
+)
 from course_lib import data
-from course_lib.testing import assert_at_least, assert_shape
+from course_lib.testing import assert_at_least
 
 MIN_BEYOND_LINEAR = 0.40  # well above logistic regression (about 0.32)
 MIN_HELD_OUT_ACCURACY = 0.68  # the published MLP baseline; the reference reaches about 0.72
 TRAIN = "train_mnist1d_mlp"
 
 
-def predictions(submission, x: np.ndarray, what: str) -> np.ndarray:
-    logits = submission.predict("mlp_model", x)
-    assert_shape(logits, (len(x), 10), name=f"mlp_model predictions on {what} (logits)")
-    return logits.astype(np.float64)
-
-
 @pytest.fixture
 def held_out(submission) -> tuple[np.ndarray, np.ndarray]:
     """(mlp_model's outputs, labels) on the grader's fresh samples."""
     x_new, y_new = heldout.mnist1d()
-    return predictions(submission, x_new, "the held-out samples"), y_new
+    return logits_of(submission, "mlp_model", x_new, what="the held-out samples"), y_new
 
 
 @pytest.mark.gate
@@ -50,7 +49,7 @@ def test_beats_a_linear_model(held_out, submission, record_property):
     """
     outputs, y_new = held_out
     x_test, y_test = data.load("mnist1d", "test")
-    public = accuracy(predictions(submission, x_test, "the test split"), y_test)
+    public = accuracy(logits_of(submission, "mlp_model", x_test, what="the test split"), y_test)
     held_out_accuracy = accuracy(outputs, y_new)
     record_property(
         "note",

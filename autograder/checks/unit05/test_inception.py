@@ -14,7 +14,7 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.contract.kit import rng
+from autograder.contract.kit import assert_same_layers, rng
 from autograder.contract.model_facts import describe_model
 from course_lib.testing import CheckFailure, assert_close
 
@@ -66,18 +66,6 @@ def reference_module(shape, widths: dict) -> keras.Model:
     return keras.Model(inputs, outputs)
 
 
-def layer_list(facts: dict) -> list[tuple]:
-    """(class, name, settings, inbound) per layer, sorted; the input layer's name dropped."""
-    inputs = {layer["name"] for layer in facts["layers"] if layer["class"] == "InputLayer"}
-    rows = []
-    for layer in facts["layers"]:
-        name = "input" if layer["name"] in inputs else layer["name"]
-        inbound = sorted("input" if n in inputs else n for n in layer["inbound"])
-        settings = sorted((k, str(v)) for k, v in layer["config"].items() if k != "data_format")
-        rows.append((layer["class"], name, tuple(settings), tuple(inbound)))
-    return sorted(rows)
-
-
 def student_facts(submission, config: str, x=None) -> dict:
     shape, _ = CONFIGS[config]
     return submission.describe("build_inception", list(shape), widths_of(config), x=x)
@@ -93,21 +81,11 @@ def test_param_count_formula(submission, config):
 
 def test_layers_match_the_reference(submission):
     for config, (shape, _) in CONFIGS.items():
-        expected = layer_list(describe_model(reference_module(shape, widths_of(config))))
-        got = layer_list(student_facts(submission, config))
-        missing = [row for row in expected if row not in got]
-        extra = [row for row in got if row not in expected]
-        if missing or extra:
-            raise CheckFailure(
-                f"build_inception({list(shape)}, {widths_of(config)}) has {len(got)} layers, the "
-                f"reference {len(expected)}; not as specified: "
-                + "; ".join(f"{c} {n!r} {dict(s)} from {list(i)}" for c, n, s, i in extra[:2])
-                + (
-                    "; missing: " + ", ".join(f"{c} {n!r}" for c, n, _, _ in missing[:3])
-                    if missing
-                    else ""
-                )
-            )
+        assert_same_layers(
+            student_facts(submission, config),
+            describe_model(reference_module(shape, widths_of(config))),
+            call=f"build_inception({list(shape)}, {widths_of(config)})",
+        )
 
 
 @pytest.mark.weight(2)

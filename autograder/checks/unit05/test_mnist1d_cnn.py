@@ -13,33 +13,32 @@ import numpy as np
 import pytest
 
 from autograder.contract import heldout
-from autograder.contract.kit import accuracy, assert_logits, assert_uses_every_parameter
+from autograder.contract.kit import (
+    accuracy,
+    assert_logits,
+    assert_uses_every_parameter,
+    logits_of,
+)
 from course_lib import data
-from course_lib.testing import CheckFailure, assert_at_least, assert_shape
+from course_lib.testing import CheckFailure, assert_at_least
 
 MIN_BEYOND_LINEAR = 0.40  # logistic regression reaches about 0.32
 MIN_HELD_OUT_ACCURACY = 0.94  # the published CNN; the reference reaches about 0.975
 MODEL = "mnist1d_cnn"
 
 
-def predictions(submission, x: np.ndarray, what: str) -> np.ndarray:
-    logits = submission.predict(MODEL, x)
-    assert_shape(logits, (len(x), 10), name=f"{MODEL} predictions on {what} (logits)")
-    return logits.astype(np.float64)
-
-
 @pytest.fixture
 def held_out(submission) -> tuple[np.ndarray, np.ndarray]:
     """(mnist1d_cnn's outputs, labels) on the grader's fresh samples."""
     x_new, y_new = heldout.mnist1d()
-    return predictions(submission, x_new, "the held-out samples"), y_new
+    return logits_of(submission, MODEL, x_new, what="the held-out samples"), y_new
 
 
 @pytest.mark.gate
 def test_beats_a_linear_model(held_out, submission, record_property):
     outputs, y_new = held_out
     x_test, y_test = data.load("mnist1d", "test")
-    public = accuracy(predictions(submission, x_test, "the test split"), y_test)
+    public = accuracy(logits_of(submission, MODEL, x_test, what="the test split"), y_test)
     score = accuracy(outputs, y_new)
     record_property("note", f"accuracy: {public:.3f} on the public test split, {score:.3f} on "
                     "4000 held-out samples (scored)")  # fmt: skip
