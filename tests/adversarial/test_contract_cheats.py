@@ -61,7 +61,9 @@ if bridge is not None:
     def forged(namespace, request, arrays):
         if request.get("op") == "describe":
             names = ["branch1x1", "branch3x3_reduce", "branch3x3", "branch5x5_reduce",
-                     "branch5x5", "branch_pool", "branch_pool_proj", "inception_concat"]
+                     "branch5x5", "branch_pool", "branch_pool_proj", "inception_concat",
+                     "conv1", "bn1", "relu1", "conv2", "bn2", "shortcut_conv", "shortcut_bn",
+                     "add", "relu_out", "embed", "dense_0", "add_0", "head", "encoder", "decoder"]
             layers = [{"name": n, "class": "Conv2D", "config": {}, "inbound": [], "trainable": True,
                        "weights": []} for n in names]
             return {"ok": True}, {"class": "Functional", "inputs": [], "outputs": [[None, 1, 1, 1]],
@@ -72,7 +74,7 @@ if bridge is not None:
     bridge._handle = forged
 print("unit05_conv_matrix: 4 / 4 points")
 """
-HOSTILE_UNITS = ["unit05"]
+HOSTILE_UNITS = ["unit05", "unit06"]
 
 
 @pytest.mark.parametrize("unit", HOSTILE_UNITS)

@@ -3,13 +3,13 @@ non-linear one beats PCA.
 
 All data are centred by the public training split's mean (the notebook's convention).
 ``linear_autoencoder`` is called by the grader on 4000 fresh MNIST-1D sequences
-(:mod:`autograder.contract.heldout`) with a code size of 3, which the notebook never uses;
+(:mod:`autograder.contract.heldout`, centred by their own mean here) with a code size of 3, which the notebook never uses;
 the span of its decoder's kernel rows is compared with the top-3 principal subspace of the
 same data (``sklearn.decomposition.PCA``) by principal angles (``scipy.linalg
 .subspace_angles``): the largest must be below 0.1 rad (the reference: about 0.03). The
 notebook's ``encoder`` and ``decoder`` are run one after the other on the fresh sequences,
 so the code the grader sees has 4 numbers, and their mean squared error must be below
-0.98 x PCA's at 4 components fitted on the training split (reference: 0.44 against 0.46).
+0.95 x PCA's at 4 components fitted on the training split (reference: 0.40 against 0.46).
 """
 
 import numpy as np
@@ -23,7 +23,7 @@ from course_lib.testing import CheckFailure, assert_at_most, assert_shape
 
 CODE = 4
 MAX_ANGLE = 0.1  # rad; the reference reaches about 0.03
-MAX_ERROR_RATIO = 0.98  # x PCA's error; the reference reaches about 0.95
+MAX_ERROR_RATIO = 0.95  # x PCA's error; the reference reaches about 0.86
 
 
 def centred_sets() -> tuple[np.ndarray, np.ndarray]:
@@ -32,6 +32,12 @@ def centred_sets() -> tuple[np.ndarray, np.ndarray]:
     x_new, _ = heldout.mnist1d()
     mean = x_train.mean(axis=0)
     return x_train - mean, np.array(x_new) - mean
+
+
+def fresh_exactly_centred() -> np.ndarray:
+    """The fresh sequences centred by their own mean: PCA's subspace of exactly these data."""
+    x_new, _ = heldout.mnist1d()
+    return np.array(x_new) - np.mean(x_new, axis=0)
 
 
 def decoder_kernel(facts: dict, call: str) -> np.ndarray:
@@ -45,7 +51,7 @@ def decoder_kernel(facts: dict, call: str) -> np.ndarray:
 
 
 def test_linear_decoder_is_linear_without_bias(submission):
-    _, x_new = centred_sets()
+    x_new = fresh_exactly_centred()
     call = "linear_autoencoder(x, 3, seed=6801)"
     facts = submission.describe("linear_autoencoder", x_new, 3, 6801)
     dense = [layer for layer in facts["layers"] if layer["class"] == "Dense"]
@@ -57,7 +63,7 @@ def test_linear_decoder_is_linear_without_bias(submission):
 
 @pytest.mark.weight(2)
 def test_linear_decoder_spans_the_pca_subspace(submission):
-    _, x_new = centred_sets()
+    x_new = fresh_exactly_centred()
     call = "linear_autoencoder(x, 3, seed=6801)"
     kernel = decoder_kernel(submission.describe("linear_autoencoder", x_new, 3, 6801), call)
     pca = PCA(3).fit(x_new)

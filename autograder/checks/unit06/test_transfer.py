@@ -4,10 +4,10 @@ The grader chooses the few labels itself: five sequences of each digit 5-9 from 
 samples it draws fresh (:mod:`autograder.contract.heldout`), relabelled 0-4. It calls
 ``few_shot_model`` on them twice, with and without transfer, and scores both models on
 the other fresh sequences of the digits 5-9, which no notebook can hold. Measured with the
-reference: about 0.5 accuracy with transfer, 0.2-0.3 from scratch (chance is 0.2). Full
+reference: about 0.53 accuracy with transfer, 0.2 from scratch (chance is 0.2). Full
 marks need the transferred base's weights to be exactly ``course_lib.pretrained``'s (frozen
 while the head trains, batch-norm statistics included), 0.42 accuracy, and a gain of at
-least 0.10 over the same architecture trained from scratch on the same labels.
+least 0.15 over the same architecture trained from scratch on the same labels.
 
 ``few_labels`` is checked on labels of the grader's choosing: how many of each class,
 in the order asked, without repeats, reproducible from its seed.
@@ -26,7 +26,7 @@ from course_lib.testing import CheckFailure, assert_at_least, assert_close
 PER_CLASS = 5
 SEED = 6701
 MIN_ACCURACY = 0.42  # the reference reaches about 0.5; chance is 0.2
-MIN_GAIN = 0.10  # over the same network from scratch; the reference gains about 0.2
+MIN_GAIN = 0.15  # over the same network from scratch; the reference gains about 0.33
 _runs: dict[int, tuple] = {}  # id(submission) -> (submission, {transfer: facts}, labels)
 
 
