@@ -121,6 +121,16 @@ MUTANTS = [
         expected={"unit06_expected_improvement": 1.3333},
         message="where std = 0",
     ),
+    Mutant(
+        # The exploration term forgotten: EI reduced to the improvement times its
+        # probability, which undervalues every uncertain point.
+        name="ei_without_the_exploration_term",
+        cell="unit06_expected_improvement_impl",
+        find="ei = improvement * norm.cdf(z) + safe * norm.pdf(z)",
+        replace="ei = improvement * norm.cdf(z)",
+        expected={"unit06_expected_improvement": 0.6667},
+        message="vs a Monte Carlo average",
+    ),
     # --- the learning-rate schedule (2 points: three schedules against Keras) ------------------
     Mutant(
         # The cosine's progress counted from step 0 instead of from the end of the warm-up.
