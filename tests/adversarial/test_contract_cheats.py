@@ -74,7 +74,7 @@ if bridge is not None:
     bridge._handle = forged
 print("unit05_conv_matrix: 4 / 4 points")
 """
-HOSTILE_UNITS = ["unit05", "unit06"]
+HOSTILE_UNITS = ["unit05", "unit06", "unit07"]
 
 
 @pytest.mark.parametrize("unit", HOSTILE_UNITS)
