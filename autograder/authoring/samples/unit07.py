@@ -64,8 +64,8 @@ MUTANTS = [
         # Any unknown kind silently treated as non-saturating.
         name="unknown_kind_accepted",
         cell="unit07_gan_losses_impl",
-        find="    raise ValueError(f\"kind must be 'minimax' or 'non_saturating', got {kind!r}\")",
-        replace="    return tf.reduce_mean(tf.nn.softplus(-fake_logits))",
+        find="        raise ValueError(f\"kind must be 'minimax' or 'non_saturating', got {kind!r}\")",
+        replace="        pass",
         expected={"unit07_gan_losses": 2.7},
         message="expected a ValueError",
     ),
@@ -175,6 +175,18 @@ MUTANTS = [
         replace="g_optimizer = keras.optimizers.Adam(1e-2)",
         expected={"unit07_ring_gan": 0.0},
         message="modes covered",
+    ),
+    Mutant(
+        # More noise dimensions "for more variety": the generator no longer takes the
+        # NOISE_DIM-dimensional noise the notebook (and the grader) feed it.
+        name="ring_generator_for_16_dimensional_noise",
+        cell="unit07_ring_gan_impl",
+        find="generator, discriminator = make_generator(), make_discriminator()",
+        replace="generator = keras.Sequential([keras.Input((16,)), keras.layers.Dense(128, activation=\"relu\"),\n"
+        "                              keras.layers.Dense(128, activation=\"relu\"), keras.layers.Dense(2)])\n"
+        "discriminator = make_discriminator()",
+        expected={"unit07_ring_gan": 0.0},
+        message="generator must map",
     ),
     Mutant(
         # A cheat: the ring sampled directly inside a "generator" that ignores its noise.

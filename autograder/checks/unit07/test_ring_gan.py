@@ -5,8 +5,8 @@
 Srivastava et al., 2017): a sample is high-quality when it lies within 3 sigma (0.06) of its
 nearest centre on the ring (radius 2, 8 modes), and a mode is covered when at least 25
 high-quality samples have it as their nearest centre. Full marks need at least 7 of 8
-modes and at least 50 % high-quality samples; the reference reaches MODES_REF of 8 and
-QUALITY_REF. Gates: the generator maps (n, 2) noise to finite (n, 2) points, the same
+modes and at least 50 % high-quality samples; the reference reaches 8 of 8 and
+71 %. Gates: the generator maps (n, 2) noise to finite (n, 2) points, the same
 noise twice to the same points (a sampler that draws from its own random numbers, or from
 the ring itself, is not a generator of the grader's noise), and it is the notebook's
 ``make_generator()`` network, layer for layer.
@@ -18,6 +18,7 @@ import pytest
 
 from autograder.contract.kit import rng
 from autograder.contract.model_facts import describe_model
+from autograder.contract.submission import StudentError
 from course_lib.testing import CheckFailure, assert_at_least
 
 NOISE_DIM, N, SIGMA, MODES, MIN_PER_MODE = 2, 2500, 0.02, 8, 25
@@ -28,7 +29,11 @@ _samples: dict[int, tuple] = {}
 def samples(submission) -> np.ndarray:
     if id(submission) not in _samples:
         noise = rng(7401).normal(size=(N, NOISE_DIM)).astype("float32")
-        _samples[id(submission)] = (submission, np.asarray(submission.predict("generator", noise), dtype=float))
+        try:
+            points = np.asarray(submission.predict("generator", noise), dtype=float)
+        except StudentError as exc:
+            raise CheckFailure(f"generator must map ({N}, {NOISE_DIM}) noise to ({N}, 2) points: {exc}") from None
+        _samples[id(submission)] = (submission, points)
     return _samples[id(submission)][1]
 
 
