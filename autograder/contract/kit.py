@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -219,3 +220,19 @@ def assert_same_layers(got: dict, expected: dict, *, call: str) -> None:
                 else ""
             )
         )
+
+
+def once_per_submission(compute: Callable[[Submission], Any]) -> Callable[[Submission], Any]:
+    """Cache ``compute(submission)``: an expensive student call (a training run, a batch of
+    samples) then runs once for all the checks of a cell that read it. A failure is not
+    cached, so every check that needs the result reports it."""
+    results: dict[int, tuple[Submission, Any]] = {}
+
+    @functools.wraps(compute)
+    def cached(submission: Submission) -> Any:
+        # Keep the submission alive with its result: its id cannot be reused meanwhile.
+        if id(submission) not in results:
+            results[id(submission)] = (submission, compute(submission))
+        return results[id(submission)][1]
+
+    return cached

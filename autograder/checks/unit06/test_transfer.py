@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from autograder.contract import heldout
-from autograder.contract.kit import accuracy, rng
+from autograder.contract.kit import accuracy, once_per_submission, rng
 from course_lib import pretrained
 from course_lib.testing import CheckFailure, assert_at_least, assert_close
 
@@ -27,7 +27,6 @@ PER_CLASS = 5
 SEED = 6701
 MIN_ACCURACY = 0.42  # the reference reaches about 0.5; chance is 0.2
 MIN_GAIN = 0.15  # over the same network from scratch; the reference gains about 0.33
-_runs: dict[int, tuple] = {}  # id(submission) -> (submission, {transfer: facts}, labels)
 
 
 def few_shot_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -40,16 +39,15 @@ def few_shot_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return np.array(x[few]), np.array(y[few] - 5), np.array(x[rest]), np.array(y[rest] - 5)
 
 
+@once_per_submission
 def trained(submission) -> tuple[dict, np.ndarray]:
-    """Both models' descriptions (outputs on the evaluation sequences), trained once per submission."""
-    if id(submission) not in _runs:
-        x_few, y_few, x_eval, y_eval = few_shot_split()
-        facts = {
-            transfer: submission.describe("few_shot_model", x_few, y_few, transfer, SEED, x=x_eval)
-            for transfer in (True, False)
-        }
-        _runs[id(submission)] = (submission, facts, y_eval)
-    return _runs[id(submission)][1:]
+    """Both models' descriptions (outputs on the evaluation sequences), and those labels."""
+    x_few, y_few, x_eval, y_eval = few_shot_split()
+    facts = {
+        transfer: submission.describe("few_shot_model", x_few, y_few, transfer, SEED, x=x_eval)
+        for transfer in (True, False)
+    }
+    return facts, y_eval
 
 
 def test_few_labels(submission):

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from autograder.contract.kit import rng
+from autograder.contract.kit import once_per_submission, rng
 from course_lib.testing import CheckFailure, assert_close
 
 NOISE_DIM = 2
@@ -28,26 +28,29 @@ def mlp(inputs: int, width: int, outputs: int) -> keras.Model:
                              keras.layers.Dense(width, activation="relu"), keras.layers.Dense(outputs)])  # fmt: skip
 
 
-def softplus(t):
-    return tf.nn.softplus(t)
+def mlp_shapes(inputs: int, width: int, outputs: int) -> list[tuple[int, ...]]:
+    """The weight shapes of mlp(inputs, width, outputs), kernel then bias per layer."""
+    return [(inputs, width), (width,), (width, width), (width,), (width, outputs), (outputs,)]
 
 
 def reference_step(g_weights, d_weights, real, noise, *, generator_sees_updated_d=True) -> list:
     generator, discriminator = mlp(NOISE_DIM, len(g_weights[1]), 2), mlp(2, len(d_weights[1]), 1)
     generator.set_weights(g_weights)
     discriminator.set_weights(d_weights)
-    frozen = mlp(2, len(d_weights[1]), 1)
-    frozen.set_weights(d_weights)
+    frozen = None
+    if not generator_sees_updated_d:
+        frozen = mlp(2, len(d_weights[1]), 1)
+        frozen.set_weights(d_weights)
     with tf.GradientTape() as tape:
         fake = generator(noise, training=True)
-        d_loss = tf.reduce_mean(softplus(-discriminator(real, training=True))) + tf.reduce_mean(
-            softplus(discriminator(fake, training=True))
+        d_loss = tf.reduce_mean(tf.nn.softplus(-discriminator(real, training=True))) + tf.reduce_mean(
+            tf.nn.softplus(discriminator(fake, training=True))
         )
     grads = tape.gradient(d_loss, discriminator.trainable_variables)
     keras.optimizers.SGD(D_LR).apply_gradients(zip(grads, discriminator.trainable_variables))
     judge = discriminator if generator_sees_updated_d else frozen
     with tf.GradientTape() as tape:
-        g_loss = tf.reduce_mean(softplus(-judge(generator(noise, training=True), training=True)))
+        g_loss = tf.reduce_mean(tf.nn.softplus(-judge(generator(noise, training=True), training=True)))
     grads = tape.gradient(g_loss, generator.trainable_variables)
     keras.optimizers.SGD(G_LR).apply_gradients(zip(grads, generator.trainable_variables))
     return [float(d_loss), float(g_loss)] + generator.get_weights() + discriminator.get_weights()
@@ -56,28 +59,22 @@ def reference_step(g_weights, d_weights, real, noise, *, generator_sees_updated_
 def inputs(seed: int):
     """Weights of a width-6 generator and a width-9 discriminator, a batch and noise."""
     gen = rng(seed)
-    g = [w.astype("float32") for w in mlp(NOISE_DIM, 6, 2).get_weights()]
-    d = [w.astype("float32") for w in mlp(2, 9, 1).get_weights()]
-    g = [gen.normal(0, 0.6, size=w.shape).astype("float32") for w in g]
-    d = [gen.normal(0, 0.6, size=w.shape).astype("float32") for w in d]
+    g = [gen.normal(0, 0.6, size=shape).astype("float32") for shape in mlp_shapes(NOISE_DIM, 6, 2)]
+    d = [gen.normal(0, 0.6, size=shape).astype("float32") for shape in mlp_shapes(2, 9, 1)]
     real = gen.normal(0, 1.5, size=(24, 2)).astype("float32")
     noise = gen.normal(size=(24, NOISE_DIM)).astype("float32")
     return g, d, real, noise
 
 
-_runs: dict[int, tuple] = {}
-
-
+@once_per_submission
 def step_results(submission) -> tuple[list, list, list, int]:
     """(student's result, reference, reference with G against the old D, len of G's weights)."""
-    if id(submission) not in _runs:
-        g, d, real, noise = inputs(7201)
-        got = submission.call("sgd_step_result", g, d, real, noise, G_LR, D_LR)
-        if not (isinstance(got, list) and len(got) == 2 + len(g) + len(d)):
-            raise CheckFailure(f"sgd_step_result must return 2 losses and {len(g) + len(d)} weight arrays")
-        _runs[id(submission)] = (submission, got, reference_step(g, d, real, noise),
-                                 reference_step(g, d, real, noise, generator_sees_updated_d=False), len(g))  # fmt: skip
-    return _runs[id(submission)][1:]
+    g, d, real, noise = inputs(7201)
+    got = submission.call("sgd_step_result", g, d, real, noise, G_LR, D_LR)
+    if not (isinstance(got, list) and len(got) == 2 + len(g) + len(d)):
+        raise CheckFailure(f"sgd_step_result must return 2 losses and {len(g) + len(d)} weight arrays")
+    return (got, reference_step(g, d, real, noise),
+            reference_step(g, d, real, noise, generator_sees_updated_d=False), len(g))  # fmt: skip
 
 
 def test_losses(submission):

@@ -16,25 +16,22 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.contract.kit import rng
+from autograder.contract.kit import once_per_submission, rng
 from autograder.contract.model_facts import describe_model
 from autograder.contract.submission import StudentError
 from course_lib.testing import CheckFailure, assert_at_least
 
 NOISE_DIM, N, SIGMA, MODES, MIN_PER_MODE = 2, 2500, 0.02, 8, 25
 CENTRES = 2.0 * np.stack([np.cos(2 * np.pi * np.arange(MODES) / MODES), np.sin(2 * np.pi * np.arange(MODES) / MODES)], axis=1)
-_samples: dict[int, tuple] = {}
 
 
+@once_per_submission
 def samples(submission) -> np.ndarray:
-    if id(submission) not in _samples:
-        noise = rng(7401).normal(size=(N, NOISE_DIM)).astype("float32")
-        try:
-            points = np.asarray(submission.predict("generator", noise), dtype=float)
-        except StudentError as exc:
-            raise CheckFailure(f"generator must map ({N}, {NOISE_DIM}) noise to ({N}, 2) points: {exc}") from None
-        _samples[id(submission)] = (submission, points)
-    return _samples[id(submission)][1]
+    noise = rng(7401).normal(size=(N, NOISE_DIM)).astype("float32")
+    try:
+        return np.asarray(submission.predict("generator", noise), dtype=float)
+    except StudentError as exc:
+        raise CheckFailure(f"generator must map ({N}, {NOISE_DIM}) noise to ({N}, 2) points: {exc}") from None
 
 
 def quality(points: np.ndarray) -> tuple[int, float, np.ndarray]:
