@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.contract import model_facts
 from autograder.contract.submission import StudentError, Submission
 from course_lib.testing import CheckFailure
 
@@ -220,6 +221,43 @@ def assert_same_layers(got: dict, expected: dict, *, call: str) -> None:
                 else ""
             )
         )
+
+
+def layers_in_order(facts: dict) -> list[tuple]:
+    """(class, settings, weight shapes) per layer, in order, input layers left out.
+
+    Names are left out too: Keras numbers unnamed layers per session, so two builds of
+    one architecture differ only there.
+    """
+    return [
+        (layer["class"], sorted((k, str(v)) for k, v in layer["config"].items()),
+         [tuple(np.shape(w)) for w in layer["weights"]])
+        for layer in facts["layers"]
+        if layer["class"] != "InputLayer"
+    ]  # fmt: skip
+
+
+def grader_copy(submission: Submission, name: str, reference: Any, *, spec: str) -> Any:
+    """The grader's own ``reference`` model holding the weights of the student's ``name``.
+
+    A trained model is judged through this copy, so only its weights count: whatever else
+    the student's object computes (a hand-written answer hidden in a Keras op, which no
+    layer list shows) never reaches the metric. Fails unless the student's model has
+    exactly the reference's layers (class, settings, weight shapes, in order); ``spec``
+    describes the expected architecture for the message.
+    """
+    try:
+        facts = submission.describe(name)
+    except StudentError as exc:
+        raise CheckFailure(f"{name} must be a Keras model ({spec}): {exc}") from None
+    got = layers_in_order(facts)
+    want = layers_in_order(model_facts.describe_model(reference))
+    if got != want:
+        shown = [(cls, shapes) for cls, _, shapes in got]
+        raise CheckFailure(f"{name} must be {spec}; its layers (class, weight shapes) are {shown}, "
+                           f"expected {[(cls, shapes) for cls, _, shapes in want]}")  # fmt: skip
+    reference.set_weights([w for layer in facts["layers"] for w in layer["weights"]])
+    return reference
 
 
 def once_per_submission(compute: Callable[[Submission], Any]) -> Callable[[Submission], Any]:

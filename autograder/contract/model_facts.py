@@ -25,7 +25,8 @@ import numpy as np
 MATHS_CONFIG = (
     "units", "filters", "kernel_size", "strides", "padding", "dilation_rate", "groups",
     "activation", "use_bias", "pool_size", "axis", "rate", "momentum", "epsilon", "center",
-    "scale", "target_shape", "data_format", "size", "cropping",
+    "scale", "target_shape", "data_format", "size", "cropping", "recurrent_activation",
+    "return_sequences", "input_dim", "output_dim", "num_heads", "key_dim", "value_dim",
 )  # fmt: skip
 
 

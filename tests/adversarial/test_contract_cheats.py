@@ -3,7 +3,10 @@
 - a forged source (unit03): a from-scratch ScratchAdam for the source check to read and
   Keras' own Adam, defined in a block, for the kernel to run;
 - training on the test split, to the limit (unit04): a "model" that memorises the public
-  test split's answers.
+  test split's answers;
+- a "generator" that samples the ring itself (unit07);
+- the adding problem's answer computed by Keras ops inside the "trained" LSTM (unit08),
+  which no layer list shows: the grader judges its own copy holding the weights.
 
 Each earns nothing for the cells it cheats and keeps every other cell's points. A cell
 that forges the bridge's replies in a blank release of the units with model checks earns
@@ -27,6 +30,7 @@ CHEATS = [
     ("unit03", "adam_forged_source"),
     ("unit04", "mnist1d_memorises_test_split"),
     ("unit07", "ring_sampler_instead_of_a_generator"),
+    ("unit08", "adding_answer_computed_by_ops"),
 ]
 
 
@@ -78,7 +82,7 @@ if bridge is not None:
     bridge._handle = forged
 print("unit05_conv_matrix: 4 / 4 points")
 """
-HOSTILE_UNITS = ["unit05", "unit06", "unit07"]
+HOSTILE_UNITS = ["unit05", "unit06", "unit07", "unit08"]
 
 
 @pytest.mark.parametrize("unit", HOSTILE_UNITS)

@@ -16,7 +16,7 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.contract.kit import once_per_submission, rng
+from autograder.contract.kit import layers_in_order, once_per_submission, rng
 from autograder.contract.model_facts import describe_model
 from autograder.contract.submission import StudentError
 from course_lib.testing import CheckFailure, assert_at_least
@@ -58,21 +58,11 @@ def test_same_noise_gives_the_same_points(submission):
                            "of its input only")  # fmt: skip
 
 
-def unnamed_layers(facts: dict) -> list[tuple]:
-    """(class, settings, weight shapes) per layer in order; Keras numbers unnamed layers per session."""
-    return [
-        (layer["class"], sorted((k, str(v)) for k, v in layer["config"].items()),
-         [np.shape(w) for w in layer["weights"]])
-        for layer in facts["layers"]
-        if layer["class"] != "InputLayer"
-    ]  # fmt: skip
-
-
 @pytest.mark.gate
 def test_is_the_given_network(submission):
     reference = keras.Sequential([keras.Input((NOISE_DIM,)), keras.layers.Dense(128, activation="relu"),
                                   keras.layers.Dense(128, activation="relu"), keras.layers.Dense(2)])  # fmt: skip
-    got, want = unnamed_layers(submission.describe("generator")), unnamed_layers(describe_model(reference))
+    got, want = layers_in_order(submission.describe("generator")), layers_in_order(describe_model(reference))
     if got != want:
         raise CheckFailure(f"generator is not make_generator()'s network: its layers are "
                            f"{[(c, shapes) for c, _, shapes in got]}, expected {[(c, shapes) for c, _, shapes in want]}")  # fmt: skip
