@@ -270,6 +270,16 @@ MUTANTS = [
         expected={"unit08_char_lm": 1.0},
         message="char_lm's perplexity on 1000 windows of 64 characters of held-out text",
     ),
+    Mutant(
+        # An LSTM where the spec says GRU: a fine language model, but not the network the
+        # grader copies the weights into.
+        name="char_lstm_instead_of_gru",
+        cell="unit08_char_lm_impl",
+        find="keras.layers.GRU(units, return_sequences=True),",
+        replace="keras.layers.LSTM(units, return_sequences=True),",
+        expected={"unit08_char_lm": 0.0},
+        message="char_lm must be char_model(65)",
+    ),
     # --- the reversal transformer (3 points: other sizes, fresh token accuracy; gates: one
     # single-head attention layer, logits) ----------------------------------------------------
     Mutant(
@@ -298,6 +308,15 @@ MUTANTS = [
         replace="h = keras.layers.Embedding(10, 32)(tokens) + positional_encoding(16, 32).astype(\"float32\")",
         expected={"unit08_reversal": 2.0},
         message="reversal_model(8, 5, 16) must",
+    ),
+    Mutant(
+        # Dropout after attention, as in the paper: a layer the specified block does not have.
+        name="reversal_with_dropout",
+        cell="unit08_reversal_impl",
+        find="keras.layers.MultiHeadAttention(num_heads=1, key_dim=d)(h, h))",
+        replace="keras.layers.Dropout(0.1)(keras.layers.MultiHeadAttention(num_heads=1, key_dim=d)(h, h)))",
+        expected={"unit08_reversal": 0.0},
+        message="reverser must be reversal_model()",
     ),
 ]
 
