@@ -152,7 +152,9 @@ def train_dqn(
             ``"s", "a", "r", "s2", "terminated"``.
         epsilon: environment step → exploration rate.
         targets: ``(rewards, next_q_online, next_q_target, terminated, gamma)`` → the
-            regression targets ``(batch,)``; gets NumPy arrays.
+            regression targets ``(batch,)``; gets NumPy arrays: ``next_q_target`` from
+            the target network, ``next_q_online`` from the online network as it is at
+            that update.
         loss: ``(q_values, actions, targets)`` → scalar, in TensorFlow ops (it is
             differentiated).
         optimizer: a Keras optimizer.
@@ -172,12 +174,13 @@ def train_dqn(
     eval_seeds = [10_000 * (seed + 1) + i for i in range(eval_episodes)]
 
     @tf.function(reduce_retracing=True)
-    def update(s, a, y):
+    def update(s, a, y, s2_next):
+        """One gradient step, then the updated online values of the next batch's s2."""
         with tf.GradientTape() as tape:
             value = loss(q_network(s, training=True), a, y)
         grads = tape.gradient(value, q_network.trainable_variables)
         optimizer.apply_gradients(zip(grads, q_network.trainable_variables))
-        return value
+        return q_network(s2_next, training=False)
 
     env = gym.make(env_id)
     obs, _ = env.reset(seed=seed)
@@ -200,14 +203,19 @@ def train_dqn(
                 obs, episode_return = env.reset()[0], 0.0
         if len(buffer) >= warmup:
             target_weights = target_network.get_weights()
-            for _ in range(updates_per_burst):
-                batch = buffer.sample(batch_size, rng)
-                next_online = dense_relu_forward(weights, batch["s2"])
+            batch = buffer.sample(batch_size, rng)
+            # The online values of s2 come from the network as it is at each update (double
+            # DQN needs them; at the start of a burst the two networks are equal).
+            next_online = dense_relu_forward(weights, batch["s2"])
+            for k in range(updates_per_burst):
+                following = buffer.sample(batch_size, rng) if k + 1 < updates_per_burst else batch
                 next_target = dense_relu_forward(target_weights, batch["s2"])
                 y = targets(np.asarray(batch["r"], np.float32), next_online, next_target,
                             np.asarray(batch["terminated"], np.float32), gamma)  # fmt: skip
-                update(tf.constant(batch["s"], tf.float32), tf.constant(batch["a"], tf.int32),
-                       tf.constant(np.asarray(y), tf.float32))  # fmt: skip
+                next_online = update(tf.constant(batch["s"], tf.float32), tf.constant(batch["a"], tf.int32),
+                                     tf.constant(np.asarray(y), tf.float32),
+                                     tf.constant(following["s2"], tf.float32)).numpy()  # fmt: skip
+                batch = following
             target_network.set_weights(q_network.get_weights())
             weights = q_network.get_weights()
         if step % eval_every < burst:

@@ -31,6 +31,7 @@ CHEATS = [
     ("unit04", "mnist1d_memorises_test_split"),
     ("unit07", "ring_sampler_instead_of_a_generator"),
     ("unit08", "adding_answer_computed_by_ops"),
+    ("unit09", "cartpole_hand_written_controller"),
 ]
 
 
@@ -82,7 +83,7 @@ if bridge is not None:
     bridge._handle = forged
 print("unit05_conv_matrix: 4 / 4 points")
 """
-HOSTILE_UNITS = ["unit05", "unit06", "unit07", "unit08"]
+HOSTILE_UNITS = ["unit05", "unit06", "unit07", "unit08", "unit09"]
 
 
 @pytest.mark.parametrize("unit", HOSTILE_UNITS)
