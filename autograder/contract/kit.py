@@ -237,8 +237,9 @@ def layers_in_order(facts: dict) -> list[tuple]:
     ]  # fmt: skip
 
 
-def grader_copy(submission: Submission, name: str, reference: Any, *, spec: str) -> Any:
-    """The grader's own ``reference`` model holding the weights of the student's ``name``.
+def grader_copy(submission: Submission, name: str, reference: Any, *, spec: str, args: tuple = ()) -> Any:
+    """The grader's own ``reference`` model holding the weights of the student's ``name``
+    (or of the model ``name(*args)`` returns).
 
     A trained model is judged through this copy, so only its weights count: whatever else
     the student's object computes (a hand-written answer hidden in a Keras op, which no
@@ -246,15 +247,16 @@ def grader_copy(submission: Submission, name: str, reference: Any, *, spec: str)
     exactly the reference's layers (class, settings, weight shapes, in order); ``spec``
     describes the expected architecture for the message.
     """
+    call = f"{name}({', '.join(map(repr, args))})" if args else name
     try:
-        facts = submission.describe(name)
+        facts = submission.describe(name, *args)
     except StudentError as exc:
-        raise CheckFailure(f"{name} must be a Keras model ({spec}): {exc}") from None
+        raise CheckFailure(f"{call} must be a Keras model ({spec}): {exc}") from None
     got = layers_in_order(facts)
     want = layers_in_order(model_facts.describe_model(reference))
     if got != want:
         shown = [(cls, shapes) for cls, _, shapes in got]
-        raise CheckFailure(f"{name} must be {spec}; its layers (class, weight shapes) are {shown}, "
+        raise CheckFailure(f"{call} must be {spec}; its layers (class, weight shapes) are {shown}, "
                            f"expected {[(cls, shapes) for cls, _, shapes in want]}")  # fmt: skip
     reference.set_weights([w for layer in facts["layers"] for w in layer["weights"]])
     return reference

@@ -27,6 +27,7 @@ MATHS_CONFIG = (
     "activation", "use_bias", "pool_size", "axis", "rate", "momentum", "epsilon", "center",
     "scale", "target_shape", "data_format", "size", "cropping", "recurrent_activation",
     "return_sequences", "input_dim", "output_dim", "num_heads", "key_dim", "value_dim",
+    "ff_units",
 )  # fmt: skip
 
 

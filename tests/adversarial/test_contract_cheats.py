@@ -83,7 +83,7 @@ if bridge is not None:
     bridge._handle = forged
 print("unit05_conv_matrix: 4 / 4 points")
 """
-HOSTILE_UNITS = ["unit05", "unit06", "unit07", "unit08", "unit09"]
+HOSTILE_UNITS = ["unit05", "unit06", "unit07", "unit08", "unit09", "unit10"]
 
 
 @pytest.mark.parametrize("unit", HOSTILE_UNITS)
