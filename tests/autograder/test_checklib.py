@@ -5,6 +5,7 @@ from autograder.contract.kit import (
     assert_no_forbidden_names,
     assert_raises_value_error,
     float64,
+    grader_copy,
     names_used,
 )
 from autograder.contract.sources import NotebookSources
@@ -83,3 +84,21 @@ def test_documented_value_error_is_required(body, verdict):
         return
     with pytest.raises(CheckFailure, match=verdict):
         assert_raises_value_error(submission, "f", "weighted", what="f('weighted')")
+
+
+def _dense(units: int):
+    import keras
+
+    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(units)])
+
+
+def test_grader_copy_holds_the_weights_of_the_model_a_function_returns():
+    import numpy as np
+
+    models = {"a": _dense(2), "b": _dense(2)}
+    student = InKernelSubmission({"pick": lambda name: models[name]})
+    copy = grader_copy(student, "pick", _dense(2), args=("b",), spec="Dense(2)")
+    x = np.ones((4, 3), "float32")
+    np.testing.assert_allclose(copy(x).numpy(), models["b"](x).numpy(), rtol=1e-6)
+    with pytest.raises(CheckFailure, match=r"pick\('a'\) must be Dense\(4\)"):
+        grader_copy(student, "pick", _dense(4), args=("a",), spec="Dense(4)")
