@@ -7,7 +7,11 @@ once, each span scores as its mistake declares, and after each span a few added 
 re-run the reference's code of that span, so the next mistake starts from the state the
 reference would have (the functions, and whatever the span's cells computed with them).
 Students may add cells, and nbgrader leaves such cells alone, so this is an ordinary
-submission.
+submission. Re-running a span that trains a network pays for the training twice; a unit
+names the answer cells whose results no later graded cell reads (``RESULTS_NOT_REUSED``
+in its samples module), and their restore re-runs only their definitions (functions,
+classes, imports). A wrong name there cannot hide: the later spans would run on the
+mistake's results and score other than declared.
 
 After the last span every answer is reset to the release's stub: those cells stop at once
 and score 0, as in a blank notebook. A unit's training runs come late in its notebook, so
@@ -22,6 +26,8 @@ out of order) shows up as a mismatch in a later span. Such a mistake is marked
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import nbformat
@@ -94,7 +100,11 @@ def plan(nb: NotebookNode, mutants: list[Mutant]) -> list[list[Mutant]]:
 
 
 def plant(
-    reference: NotebookNode, release: NotebookNode, mutants: list[Mutant]
+    reference: NotebookNode,
+    release: NotebookNode,
+    mutants: list[Mutant],
+    *,
+    definitions_only: Collection[str] = (),
 ) -> tuple[NotebookNode, list[str]]:
     """The reference with ``mutants`` planted, restored after each span, stopped after the last.
 
@@ -102,6 +112,8 @@ def plant(
         reference: the perfect submission.
         release: the release notebook (its stubs replace the answers after the last span).
         mutants: mistakes with pairwise disjoint spans (see :func:`plan`).
+        definitions_only: grade_ids of answer cells whose restore re-runs only their
+            top-level definitions, not the computation (a training run) around them.
 
     Returns:
         The submission and the grade_ids after the last span (they will score 0).
@@ -129,16 +141,47 @@ def plant(
             skipped.append(meta["grade_id"])
     # Insert from the back, so the earlier spans' indices still hold.
     for span, mutant in reversed(spans[:-1]):
-        nb.cells[span.last + 1 : span.last + 1] = _restore_cells(reference, span, mutant)
+        restored = _restore_cells(reference, span, mutant, set(definitions_only))
+        nb.cells[span.last + 1 : span.last + 1] = restored
     return nb, skipped
 
 
-def _restore_cells(reference: NotebookNode, span: Span, mutant: Mutant) -> list[NotebookNode]:
+def _restore_cells(
+    reference: NotebookNode, span: Span, mutant: Mutant, definitions_only: set[str]
+) -> list[NotebookNode]:
     """Copies of the reference's code cells in ``span`` (not its tests), as plain cells."""
     restored = []
     for cell in reference.cells[span.first : span.last + 1]:
-        if cell.cell_type == "code" and not is_test_cell(cell):
-            copy = nbformat.v4.new_code_cell(cell.source)
+        if cell.cell_type != "code" or is_test_cell(cell):
+            continue
+        source = cell.source
+        if nbgrader_meta(cell).get("grade_id") in definitions_only:
+            source = definitions_of(source)
+        if source.strip():
+            copy = nbformat.v4.new_code_cell(source)
             copy.metadata[RESTORE_KEY] = mutant.name
             restored.append(copy)
     return restored
+
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
+
+
+def definitions_of(source: str) -> str:
+    """The top-level functions, classes and imports of ``source``, in their order.
+
+    Raises:
+        ValueError: if ``source`` is not plain Python (a cell with magics cannot be cut).
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        message = f"cannot keep only the definitions of a cell that does not parse: {exc}"
+        raise ValueError(message) from exc
+    lines = source.splitlines()
+    kept = []
+    for node in tree.body:
+        if isinstance(node, _DEFINITIONS):
+            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+            kept.append("\n".join(lines[first - 1 : node.end_lineno]))
+    return "\n\n\n".join(kept) + ("\n" if kept else "")

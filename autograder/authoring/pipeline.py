@@ -104,7 +104,9 @@ def hand_in(
             for mutant in planted:
                 nb = mutant.apply(nb)
         else:
-            nb, skipped[student] = packing.plant(reference, release, planted)
+            nb, skipped[student] = packing.plant(
+                reference, release, planted, definitions_only=samples.results_not_reused(unit)
+            )
         for mutant in planted:
             reach[mutant.name] = packing.graded_in(reference, packing.span_of(reference, mutant))
         course.submit(student, unit, nb)

@@ -6,13 +6,15 @@
   test split's answers;
 - a "generator" that samples the ring itself (unit07);
 - the adding problem's answer computed by Keras ops inside the "trained" LSTM (unit08),
-  which no layer list shows: the grader judges its own copy holding the weights.
+  which no layer list shows: the grader judges its own copy holding the weights;
+- a hand-written CartPole controller in place of the trained DQN (unit09).
 
-Each earns nothing for the cells it cheats and keeps every other cell's points. A cell
+Each earns nothing for the cells it cheats and keeps every other cell's points up to
+its last (the answers after it are the release's stubs, as in the contract run). A cell
 that forges the bridge's replies in a blank release of the units with model checks earns
-nothing at all, and the grader finishes. The same
-notebooks are planted mistakes of their units (autograder/authoring/samples), so the
-contract tests show the same outcome under plain nbgrader.
+nothing at all, and the grader finishes. The same notebooks are planted mistakes of their
+units (autograder/authoring/samples), so the contract tests show the same outcome under
+plain nbgrader.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from autograder.authoring import samples
+from autograder.authoring import packing, samples
 from autograder.contract import notebook as notebooks
 from autograder.engine.isolated import grade_notebook
 
@@ -38,17 +40,19 @@ CHEATS = [
 @pytest.mark.parametrize("unit, cheat", CHEATS, ids=[c for _, c in CHEATS])
 def test_a_cheat_earns_nothing_for_the_cells_it_cheats(repo, tmp_path, unit, cheat):
     source = repo / "solutions" / unit / f"{unit}.ipynb"
-    reference = notebooks.make_reference(
-        notebooks.read(source), notebooks.read(repo / "assignments" / unit / f"{unit}.ipynb")
-    )
+    release = notebooks.read(repo / "assignments" / unit / f"{unit}.ipynb")
+    reference = notebooks.make_reference(notebooks.read(source), release)
     mutant = next(m for m in samples.mutants(unit) if m.name == cheat)
-    path = notebooks.write(mutant.apply(reference), tmp_path / unit / f"{unit}.ipynb")
+    # Planted as the contract run plants it: the answers after the cheat's last declared
+    # cell are the release's stubs (0 points), so the run stops paying there. The whole
+    # reference runs in the sandbox in tests/contract/test_agreement.py.
+    submission, skipped = packing.plant(reference, release, [mutant])
+    path = notebooks.write(submission, tmp_path / unit / f"{unit}.ipynb")
     result = grade_notebook(path, source=source)
     assert result.status == "ok", result.reason
     scores = {cell.grade_id: cell.score for cell in result.cells}
-    expected = {
-        cell.grade_id: mutant.expected.get(cell.grade_id, cell.points) for cell in result.cells
-    }
+    declared = {**mutant.expected, **dict.fromkeys(skipped, 0.0)}
+    expected = {cell.grade_id: declared.get(cell.grade_id, cell.points) for cell in result.cells}
     assert scores == expected
     messages = " ".join(
         f"{check.message} {check.note}" for cell in result.cells for check in cell.checks

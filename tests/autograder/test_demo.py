@@ -7,7 +7,8 @@ from typer.testing import CliRunner
 
 from autograder.cli import app
 
-pytestmark = pytest.mark.slow
+# One worker runs the whole module, so its module-scoped demo runs once, not once per worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
 
 
 @pytest.fixture(scope="module")

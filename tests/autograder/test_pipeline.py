@@ -4,7 +4,14 @@ import nbformat
 import pytest
 
 from autograder.authoring import cells as authoring
-from autograder.authoring.packing import RESTORE_KEY, graded_in, plan, plant, span_of
+from autograder.authoring.packing import (
+    RESTORE_KEY,
+    definitions_of,
+    graded_in,
+    plan,
+    plant,
+    span_of,
+)
 from autograder.contract import notebook as notebooks
 from autograder.contract.notebook import Mutant
 
@@ -93,6 +100,31 @@ def test_the_reference_code_of_a_span_runs_again_after_it():
     assert notebooks.nbgrader_meta(nb.cells[position - 1])["grade_id"] == "toy_a"
     assert "2 + x" in _answers(nb)["toy_c_impl"] and skipped == ["toy_d"]
     assert not any(RESTORE_KEY in cell.metadata for cell in nb.cells if "c_value" in cell.source)
+
+
+def test_a_cell_whose_results_are_not_reused_restores_only_its_definitions():
+    answer = "import math\n\n\n@staticmethod\ndef a(x):\n    return 2 * x\n\n\nmodel = a(3)\nprint(model)\n"
+    reference = authoring.notebook([
+        authoring.solution(answer, "toy_a_impl"),
+        authoring.tests("assert a(1) == 2", "toy_a", points=1),
+        *REFERENCE.cells[3:],
+    ])  # fmt: skip
+    mutants = [_mutant("a", "a", "a"), _mutant("c", "c", "c")]
+    nb, _ = plant(reference, RELEASE, mutants, definitions_only={"toy_a_impl"})
+    restored = [cell.source for cell in nb.cells if cell.metadata.get(RESTORE_KEY) == "a"]
+    # the training-like lines (model = ..., print) are not run again; the decorator stays
+    assert restored == ["import math\n\n\n@staticmethod\ndef a(x):\n    return 2 * x\n"]
+    # without the declaration the whole cell runs again
+    nb, _ = plant(reference, RELEASE, mutants)
+    assert [c.source for c in nb.cells if c.metadata.get(RESTORE_KEY) == "a"] == [
+        reference.cells[0].source
+    ]
+
+
+def test_definitions_of_keeps_nothing_from_a_cell_of_statements():
+    assert definitions_of("x = 1\nprint(x)\n") == ""
+    with pytest.raises(ValueError, match="does not parse"):
+        definitions_of("%timeit f()\n")
 
 
 def test_overlapping_spans_cannot_be_planted_together():

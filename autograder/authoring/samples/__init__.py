@@ -4,7 +4,10 @@ Each unit has a module ``autograder.authoring.samples.unitNN`` defining:
 
 - ``MUTANTS``: a list of :class:`autograder.contract.notebook.Mutant`, at least one per graded
   function, each proving that its hidden checks fail on a wrong answer;
-- ``DEMO``: which mutant plays each demo role, ``{"planted_bug": name, "weak_model": name}``.
+- ``DEMO``: which mutant plays each demo role, ``{"planted_bug": name, "weak_model": name}``;
+- optionally ``RESULTS_NOT_REUSED``: answer cells (grade_ids) whose results, a trained
+  network say, no later graded cell reads, so a packed submission restores only their
+  definitions after a mistake's span (see ``autograder.authoring.packing``).
 
 Like the checks, these are instructor material: they spell out wrong answers next to
 right ones, so they never ship to students.
@@ -31,6 +34,11 @@ def demo_roles(unit: str) -> dict[str, Mutant]:
         return {}
     by_name = {m.name: m for m in module.MUTANTS}
     return {role: by_name[name] for role, name in module.DEMO.items()}
+
+
+def results_not_reused(unit: str) -> frozenset[str]:
+    """Answer cells of ``unit`` whose restore re-runs only their definitions."""
+    return frozenset(getattr(_module(unit), "RESULTS_NOT_REUSED", ()))
 
 
 def _module(unit: str):

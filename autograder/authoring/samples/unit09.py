@@ -92,12 +92,14 @@ MUTANTS = [
     ),
     # --- Q-learning (3 points: the exact replay, the success rate of frozenlake_Q) -----------
     Mutant(
-        # Every episode starts from env.reset(): the seed never reaches the lake, so the run
-        # cannot be replayed (the learned policy is still fine).
-        name="q_learning_lake_never_seeded",
+        # The lake is seeded with a constant, not the seed argument: the notebook's own call
+        # (seed=0) learns the reference's table, but the grader's replay on its seed differs.
+        # (Leaving the lake unseeded would show the same way, but its policy is then a
+        # random draw that can fall under 0.70 and cost the second check too.)
+        name="q_learning_lake_seeded_with_a_constant",
         cell="unit09_q_learning_impl",
         find="s, _ = env.reset(seed=seed) if episode == 0 else env.reset()",
-        replace="s, _ = env.reset()",
+        replace="s, _ = env.reset(seed=0) if episode == 0 else env.reset()",
         expected={"unit09_q_learning": 2.0},
         message="q_learning on a 4x4 lake of the grader's",
     ),
@@ -258,3 +260,9 @@ MUTANTS = [
 ]
 
 DEMO = {"planted_bug": "td_targets_without_terminal_mask", "weak_model": "cartpole_trained_briefly"}
+
+# Restored as definitions only after a mistake's span (see autograder.authoring.packing).
+# Only its own test and the lake plot read frozenlake_Q.
+RESULTS_NOT_REUSED = (
+    "unit09_q_learning_impl",
+)
