@@ -12,6 +12,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-xdist would hand out groups by how many tests they hold; the order the
+    # collection gives (tests/contract/conftest.py: costliest unit first) balances the
+    # two workers better.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
 @pytest.hookimpl(optionalhook=True)  # only known when pytest-xdist is loaded
 def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:
     """Stop when ``--dist loadgroup`` lost its groups (runs in the xdist controller).
