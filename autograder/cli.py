@@ -122,6 +122,8 @@ def grade(
         duedate = assert_released(folders, assignment)
         show = details_visible(folders.details, duedate=duedate)
         grading = _grading_options(timeout, memory, device, show)
+        if folders.checks:  # the course's own hidden checks (c.MedlGrade.checks)
+            grading = grading.with_(checks_root=folders.checks)
         options = BatchOptions(grading=grading, workers=workers or usable_cores(),
                                shard=parse_shard(shard), resume=resume,
                                students=tuple(student or ()))  # fmt: skip
@@ -179,8 +181,10 @@ def grade_notebook_command(
         show = details_visible(details, duedate=None)
     except (CourseError, FileNotFoundError, ValueError) as exc:
         _fail(str(exc))
-    result = grade_notebook(path, source=source,
-                            options=_grading_options(timeout, memory, device, show))  # fmt: skip
+    grading = _grading_options(timeout, memory, device, show)
+    if course.checks:  # the course's own hidden checks (c.MedlGrade.checks)
+        grading = grading.with_(checks_root=course.checks)
+    result = grade_notebook(path, source=source, options=grading)
     written = reports.write_all(result.to_dict(), out, show_details=show)
     console.print(reports.markdown(result.to_dict(), show_details=show))
     console.print(

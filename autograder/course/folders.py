@@ -35,6 +35,8 @@ class CourseFolders:
             ``"{nbgrader_step}/{student_id}/{assignment_id}"``.
         db_url: the gradebook's SQLAlchemy URL.
         details: the ``MedlGrade.details`` policy (``"show"``, ``"hide"``, ``"after_due"``).
+        checks: the course's own folder of hidden checks (``MedlGrade.checks``, relative
+            to the course directory), or None for the checks shipped with medl.
     """
 
     root: Path
@@ -42,6 +44,7 @@ class CourseFolders:
     structure: str
     db_url: str
     details: str = "show"
+    checks: Path | None = None
 
     def path(self, step: str, student: str, assignment: str) -> Path:
         """The folder of ``step`` for ``student`` (``"."`` for none) and ``assignment``."""
@@ -103,7 +106,7 @@ def course_folders(root: Path) -> CourseFolders:
 
     Raises:
         CourseError: if ``root`` is not a folder, or the config sets an unknown
-            ``MedlGrade.details``.
+            ``MedlGrade.details`` or a ``MedlGrade.checks`` that is not a folder.
     """
     root = Path(root).expanduser().resolve()
     if not root.is_dir():
@@ -118,8 +121,16 @@ def course_folders(root: Path) -> CourseFolders:
             f"c.MedlGrade.details in {root / 'nbgrader_config.py'} must be show, hide or "
             f"after_due; got {details!r}"
         )
+    checks = config.get("MedlGrade", {}).get("checks")
+    if checks is not None:
+        checks = (root / str(checks)).resolve()
+        if not checks.is_dir():
+            raise CourseError(
+                f"c.MedlGrade.checks in {root / 'nbgrader_config.py'} names {checks}, which "
+                "is not a folder: point it at the folder holding unitNN/test_*.py"
+            )
     return CourseFolders(root=root, steps=steps, structure=coursedir.directory_structure,
-                         db_url=coursedir.db_url, details=details)  # fmt: skip
+                         db_url=coursedir.db_url, details=details, checks=checks)  # fmt: skip
 
 
 def _nbgrader_coursedir(root: Path):
