@@ -220,6 +220,31 @@ def merge(
 
 
 @app.command()
+def report(
+    course_dir: Annotated[Path, typer.Argument(help="the nbgrader course directory")],
+    assignment: Annotated[str, typer.Argument(help="assignment id, e.g. unit05")],
+    out: Annotated[
+        Path | None, typer.Option(help="folder for the page [default: COURSE/reports/ASSIGNMENT]")
+    ] = None,
+    similar: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="list pairs at least this alike (0-1)")
+    ] = 0.5,
+) -> None:
+    """Write the class report: score spreads, failed checks, crashes, times, similar pairs."""
+    from nbgrader.api import MissingEntry
+
+    from autograder.authoring.class_report import build_report
+    from autograder.course.folders import CourseError
+
+    try:
+        page = build_report(course_dir, assignment, out, similar_at_least=similar)
+    except (CourseError, KeyError, MissingEntry) as exc:
+        message = str(exc).strip("'\"") or f"no assignment {assignment!r} in the gradebook"
+        _fail(message)
+    console.print(f"report: {page}")
+
+
+@app.command()
 def bench(
     quick: Annotated[bool, typer.Option(help="fewer submissions, repeats and seeds")] = False,
     only: Annotated[
