@@ -133,7 +133,7 @@ def _plot_cells(results: ClassResults):
     ax.tick_params(axis="x", rotation=40)
     for tick in ax.get_xticklabels():
         tick.set_horizontalalignment("right")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # off the bars
     return figure
 
 
