@@ -15,8 +15,16 @@ import pytest
 
 from autograder.authoring.pipeline import REFERENCE, UnitRun
 from autograder.engine.isolated import grade_notebook
+from autograder.engine.options import GradingOptions
+from autograder.engine.sandbox import Limits
 
 pytestmark = pytest.mark.slow
+
+# The same per-cell time as the in-kernel run (c.Execute.timeout in nbgrader_config.py):
+# with two workers on two cores a training cell can take several times its solo time
+# (unit09's DQN: 67 s alone, 371 s in a busy run), and a cell cut short in one run only
+# would be a disagreement about the machine, not about the scores.
+SAME_LIMITS_AS_IN_KERNEL = GradingOptions(limits=Limits(cell_timeout_s=600))
 
 
 def shortest_packed_submission(run: UnitRun) -> str:
@@ -31,7 +39,7 @@ def test_isolated_scores_equal_in_kernel_scores(graded, unit):
     disagreements = []
     for student in (REFERENCE, shortest_packed_submission(run)):
         submitted = run.course.root / "submitted" / student / unit / f"{unit}.ipynb"
-        isolated = grade_notebook(submitted, source=source)
+        isolated = grade_notebook(submitted, source=source, options=SAME_LIMITS_AS_IN_KERNEL)
         assert isolated.status == "ok", isolated.reason
         in_kernel = {gid: score for gid, (score, _) in run.scores[student].items()}
         got = {cell.grade_id: cell.score for cell in isolated.cells}
@@ -41,3 +49,10 @@ def test_isolated_scores_equal_in_kernel_scores(graded, unit):
             if abs(in_kernel[gid] - got.get(gid, -1)) > 1e-9
         ]
     assert disagreements == []
+
+
+def test_the_isolated_cell_time_is_the_in_kernel_one(repo):
+    from autograder.course.folders import _nbgrader_coursedir
+
+    _, config = _nbgrader_coursedir(repo)
+    assert config["Execute"]["timeout"] == SAME_LIMITS_AS_IN_KERNEL.limits.cell_timeout_s
