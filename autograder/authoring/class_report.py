@@ -55,25 +55,22 @@ def build_report(
         raise KeyError(f"no graded submissions of {assignment!r} in the gradebook")
     results = collect(scores, course.root, assignment)
     answers = submitted_answers(course, assignment, sorted(scores))
-    release = course.folders.path("release", ".", assignment)
-    skeleton = {}
-    for path in sorted(release.glob("*.ipynb"))[:1]:
-        skeleton = answer_cells(notebooks.read(path))
-    reference, baseline = {}, None
-    sources = course.folders.path("source", ".", assignment)
-    for path in sorted(sources.glob("*.ipynb"))[:1]:
-        reference = {
-            gid: notebooks.strip_solution_markers(text)
-            for gid, text in answer_cells(notebooks.read(path)).items()
-        }
+    release = course.release_notebook(assignment)
+    skeleton = answer_cells(notebooks.read(release)) if release.is_file() else {}
+    reference = (
+        answer_cells(course.reference(assignment))
+        if release.is_file() and course.source_notebook(assignment).is_file()
+        else {}
+    )
+    pairs = similarity.similar_pairs(answers, skeleton=skeleton, reference=reference or None,
+                                     at_least=similar_at_least)  # fmt: skip
+    baseline = None
     if reference and answers:
         ref_prints = similarity.answer_prints(reference, skeleton)
         baseline = statistics.median(
             similarity.compare(ref_prints, similarity.answer_prints(a, skeleton))[0]
             for a in answers.values()
         )
-    pairs = similarity.similar_pairs(answers, skeleton=skeleton, reference=reference or None,
-                                     at_least=similar_at_least)  # fmt: skip
     planted = {m.name: m.message for m in samples.mutants(assignment)}
     inputs = PageInputs(planted=planted, pairs=pairs, answers=answers,
                         reference_similarity=baseline)  # fmt: skip

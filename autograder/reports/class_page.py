@@ -97,23 +97,27 @@ def _summary(results: ClassResults) -> str:
     return "<h2>Summary</h2>" + text
 
 
-def _figure(out_dir: Path, name: str, figure, caption: str) -> str:
-    if figure is None:
-        return ""
-    figure.savefig(out_dir / name, dpi=110, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(figure)
-    return f"<h2>{_e(caption)}</h2><img src='{name}' alt='{_e(caption)}'>"
-
-
-def _plot_cells(results: ClassResults):
-    """Stacked bars per cell: full marks, partial credit, zero."""
+def _pyplot():
+    """matplotlib.pyplot drawing to files only (no display on a grading server)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def _figure(out_dir: Path, name: str, figure, caption: str) -> str:
+    if figure is None:
+        return ""
+    figure.savefig(out_dir / name, dpi=110, bbox_inches="tight")
+    _pyplot().close(figure)
+    return f"<h2>{_e(caption)}</h2><img src='{name}' alt='{_e(caption)}'>"
+
+
+def _plot_cells(results: ClassResults):
+    """Stacked bars per cell: full marks, partial credit, zero."""
+    plt = _pyplot()
     cells = results.cells
     if not cells:
         return None
@@ -138,11 +142,7 @@ def _plot_cells(results: ClassResults):
 
 
 def _plot_totals(results: ClassResults):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     if not results.submissions:
         return None
     totals = [s.score for s in results.submissions]
@@ -213,11 +213,7 @@ def _timing(results: ClassResults, out_dir: Path) -> str:
     seconds = sorted(s.seconds for s in results.submissions if s.seconds is not None)
     if not seconds:
         return ""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     figure, ax = plt.subplots(figsize=(6, 3))
     ax.hist(seconds, bins=min(20, max(5, len(seconds) // 5)), color="#7a5cb5")
     ax.set_xlabel("seconds per submission")

@@ -59,6 +59,10 @@ def test_square(submission):
     assert_close(submission.call("square", np.array([-2.0, 5.0])), [4.0, 25.0], name="square")
 """
 FULL = {"unit98_double": 4.0, "unit98_square": 2.0}
+# Right on the public case, wrong for negative inputs: only the hidden checks see it.
+WRONG = "def double(x):\n    return 2 * np.abs(np.asarray(x, dtype=float))\n"
+# Kills its own kernel in the middle of the notebook.
+CRASH = "def double(x):\n    return 2 * np.asarray(x, dtype=float)\nimport os\nos._exit(7)\n"
 # Small limits keep hostile cases quick; the memory limit still leaves NumPy room.
 LIMITS = Limits(cell_timeout_s=4, notebook_timeout_s=60, memory_mb=1536, output_bytes=20_000,
                 transfer_timeout_s=4)  # fmt: skip
@@ -108,6 +112,15 @@ class Toy:
 
     def hand_in(self, nb: nbformat.NotebookNode, student: str = "student") -> Path:
         return notebooks.write(nb, self.root / "submitted" / student / "unit98" / "unit98.ipynb")
+
+    def hand_in_class(self, **more: dict[str, str]) -> None:
+        """honest, wrong (6 → 3 points) and crasher (0, kernel exits 7), plus ``more``:
+        student → answers, for a class a batch can grade (the release must exist)."""
+        self.hand_in(self.release(), "honest")
+        self.hand_in(self.release({"unit98_double_impl": WRONG}), "wrong")
+        self.hand_in(self.release({"unit98_double_impl": CRASH}), "crasher")
+        for student, answers in more.items():
+            self.hand_in(self.release(answers), student)
 
     def grade(self, nb_or_path, student: str = "student", **kwargs):
         path = nb_or_path if isinstance(nb_or_path, Path) else self.hand_in(nb_or_path, student)

@@ -29,18 +29,11 @@ from autograder.engine.options import GradingOptions
 
 pytestmark = pytest.mark.slow
 
-# Right on the public case, wrong for negative inputs: only the hidden checks see it.
-WRONG = "def double(x):\n    return 2 * np.abs(np.asarray(x, dtype=float))\n"
-CRASH = "def double(x):\n    return 2 * np.asarray(x, dtype=float)\nimport os\nos._exit(7)\n"
-
-
 def make_course(toy, repo: Path) -> Course:
     shutil.copy2(repo / "nbgrader_config.py", toy.root / "nbgrader_config.py")
     course = Course(toy.root)
     course.nbgrader("generate_assignment", "unit98", "--force")
-    toy.hand_in(toy.release(), "honest")
-    toy.hand_in(toy.release({"unit98_double_impl": WRONG}), "wrong")
-    toy.hand_in(toy.release({"unit98_double_impl": CRASH}), "crasher")
+    toy.hand_in_class()
     return course
 
 

@@ -15,8 +15,6 @@ from autograder.engine.options import GradingOptions
 
 pytestmark = pytest.mark.slow
 
-WRONG = "def double(x):\n    return 2 * np.abs(np.asarray(x, dtype=float))\n"
-CRASH = "def double(x):\n    return 2 * np.asarray(x, dtype=float)\nimport os\nos._exit(7)\n"
 # The honest answer with its names changed and a comment: the similarity section's pair.
 COPIED = "def double(values):\n    # twice\n    return 2 * np.asarray(values, dtype=float)\n"
 
@@ -25,10 +23,7 @@ def test_report_on_a_class_graded_by_medl(toy, repo, tmp_path_factory):
     shutil.copy2(repo / "nbgrader_config.py", toy.root / "nbgrader_config.py")
     course = Course(toy.root)
     course.nbgrader("generate_assignment", "unit98", "--force")
-    toy.hand_in(toy.release(), "honest")
-    toy.hand_in(toy.release({"unit98_double_impl": WRONG}), "wrong")
-    toy.hand_in(toy.release({"unit98_double_impl": CRASH}), "crasher")
-    toy.hand_in(toy.release({"unit98_double_impl": COPIED}), "copycat")
+    toy.hand_in_class(copycat={"unit98_double_impl": COPIED})
     grading = GradingOptions(limits=toy.limits, checks_root=toy.checks)
     grade_batch(course.root, "unit98", BatchOptions(grading=grading, workers=2))
 
