@@ -206,15 +206,14 @@ def grade_batch(
         if on_done:
             on_done(result)
 
-    if options.workers <= 1:
-        for job in jobs:
-            finish(job, grade_job(job))
-        return done
+    # Even one worker grades in a child process: a grader process can die of something
+    # outside any submission (libzmq's `!_more` assertion in fq.cpp aborted a one-worker
+    # `medl grade` under load, twice in five runs), and only a child's death can be retried.
     context = multiprocessing.get_context("spawn")
     pending = list(jobs)
     stalled = 0  # pools in a row that died before finishing any submission
     while pending:  # a worker that dies breaks the pool: rebuild it for the rest
-        with cf.ProcessPoolExecutor(options.workers, mp_context=context, initializer=_worker_init,
+        with cf.ProcessPoolExecutor(max(1, options.workers), mp_context=context, initializer=_worker_init,
                                     initargs=(jobs[0].grading.limits.threads or 1,)) as pool:  # fmt: skip
             futures = {pool.submit(grade_job, job): job for job in pending}
             pending = []
@@ -227,8 +226,7 @@ def grade_batch(
                 except Exception as exc:
                     finish(job, failed_grade(job, f"grader worker failed: {exc}"))
         stalled = stalled + 1 if pending and len(pending) == len(futures) else 0
-        # A worker can die of something outside any submission (a ZeroMQ assertion under
-        # load was seen once): retry; only a pool that keeps dying with no progress is
+        # A worker that died is retried; only a pool that keeps dying with no progress is
         # given up on, loudly, so a submission that kills its worker cannot hang the batch.
         if stalled >= MAX_STALLED_POOLS:
             for job in pending:

@@ -3,14 +3,19 @@ and nbgrader's feedback and export working on isolated grades."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
+import psutil
 import pytest
 
 from autograder.course.directory import Course, tool_env
@@ -28,6 +33,7 @@ from autograder.engine.batch import (
 from autograder.engine.options import GradingOptions
 
 pytestmark = pytest.mark.slow
+
 
 def make_course(toy, repo: Path) -> Course:
     shutil.copy2(repo / "nbgrader_config.py", toy.root / "nbgrader_config.py")
@@ -62,6 +68,34 @@ def test_parallel_batch_isolates_a_crashing_submission(toy, course):
     for student in by_student:
         out = results_dir(course.root, "unit98", student)
         assert {p.name for p in out.iterdir()} >= {"results.json", "junit.xml", "summary.md"}
+
+
+def test_a_grader_process_that_dies_is_retried_with_one_worker(toy, course):
+    # What libzmq's `!_more` assertion did to a one-worker batch under load: the grading
+    # process aborts mid-submission, through no fault of the submission.
+    aborted = []
+
+    def abort_the_worker_once_its_kernel_runs() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not aborted:
+            for child in psutil.Process().children():
+                with contextlib.suppress(psutil.Error):  # it may end while looked at
+                    worker = "spawn_main" in " ".join(child.cmdline())
+                    if worker and child.children():  # its kernel runs: mid-submission
+                        child.send_signal(signal.SIGABRT)
+                        aborted.append(child.pid)
+                        return
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=abort_the_worker_once_its_kernel_runs, daemon=True)
+    watcher.start()
+    results = grade_batch(course.root, "unit98", options(toy, workers=1))
+    watcher.join()
+    assert aborted, "no worker process was seen grading"
+    assert {r.student: r.score for r in results} == {"honest": 6.0, "wrong": 3.0, "crasher": 0.0}
+    assert {s: sum(p for p, _ in c.values()) for s, c in course.scores("unit98").items()} == {
+        "honest": 6.0, "wrong": 3.0, "crasher": 0.0,
+    }  # fmt: skip
 
 
 def test_resume_skips_finished_submissions(toy, course):
