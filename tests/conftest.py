@@ -12,6 +12,24 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _kernel_threads() -> int | None:
+    """Threads per TensorFlow pool when pytest-xdist's workers share the cores, else None."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    return max(1, len(os.sched_getaffinity(0)) // workers) if workers else None
+
+
+# Two workers on two cores, each running notebooks whose TensorFlow pools default to every
+# core, oversubscribe the machine: small ops then spend their time waiting for threads
+# (unit06's reference ran 144 s beside unit10's, 79 s with one thread each). Every kernel
+# the workers start (nbgrader's and, through Limits.threads, the sandbox's) and the
+# workers' own TensorFlow get their share, as `medl grade` gives its workers.
+# Set before any test module imports TensorFlow.
+KERNEL_THREADS = _kernel_threads()
+if KERNEL_THREADS is not None:
+    for _name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(_name, str(KERNEL_THREADS))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # pytest-xdist would hand out groups by how many tests they hold; the order the
     # collection gives (tests/contract/conftest.py: costliest unit first) balances the

@@ -11,6 +11,8 @@ sandbox, and show nothing new about how a score is computed.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from autograder.authoring.pipeline import REFERENCE, UnitRun
@@ -23,8 +25,12 @@ pytestmark = pytest.mark.slow
 # The same per-cell time as the in-kernel run (c.Execute.timeout in nbgrader_config.py):
 # with two workers on two cores a training cell can take several times its solo time
 # (unit09's DQN: 67 s alone, 371 s in a busy run), and a cell cut short in one run only
-# would be a disagreement about the machine, not about the scores.
-SAME_LIMITS_AS_IN_KERNEL = GradingOptions(limits=Limits(cell_timeout_s=600))
+# would be a disagreement about the machine, not about the scores. The same thread pools
+# too: the in-kernel kernels inherit the share tests/conftest.py gives each worker.
+_THREADS = os.environ.get("TF_NUM_INTRAOP_THREADS")
+SAME_LIMITS_AS_IN_KERNEL = GradingOptions(
+    limits=Limits(cell_timeout_s=600, threads=int(_THREADS) if _THREADS else None)
+)
 
 
 def shortest_packed_submission(run: UnitRun) -> str:
