@@ -1,6 +1,7 @@
 """medl benchmarks: grading cost, training-loop speed and model quality, side by side.
 
-    python -m bench [--quick] [--only grading,batch,train,quality,notebooks] [--out PATH]
+    python -m bench [--quick] [--only grading,batch,train,quality,notebooks,units]
+                    [--units unit03,unit04] [--out PATH]
     python -m bench.report --readme        # rewrite README's table from the results
 
 Every figure is the median of repeated runs, and every speed is a ratio against a
@@ -23,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SECTIONS = ("grading", "batch", "train", "quality", "notebooks")
+SECTIONS = ("grading", "batch", "train", "quality", "notebooks", "units")
 
 
 def median(values: Sequence[float], digits: int = 2) -> float:

@@ -1,7 +1,7 @@
 """``python -m bench``: run the benchmark suite, write the results JSON, print the table.
 
-    python -m bench [--quick] [--only grading,batch,train,quality,notebooks]
-                    [--out bench/results/latest.json] [--readme]
+    python -m bench [--quick] [--only grading,batch,train,quality,notebooks,units]
+                    [--units unit01,unit02] [--out bench/results/latest.json] [--readme]
 
 Sections (each one figure per row, the median of repeats; speeds as ratios against a
 baseline measured in the same run):
@@ -13,7 +13,10 @@ baseline measured in the same run):
 - ``train``: samples/s of ``course_lib.training.fit`` against ``keras.Model.fit``;
 - ``quality``: MNIST-1D test accuracy of the reference models (mean over seeds) against
   the published baselines, and their CPU training time;
-- ``notebooks``: each reference notebook's execution time.
+- ``notebooks``: each reference notebook's execution time;
+- ``units``: seconds per submission of the same three tools for every unit (two
+  submissions, one run; ``--units`` measures some and keeps the others' rows), and from
+  it the hours a class takes (see :mod:`bench.class_cost`).
 
 The results file keeps the sections an ``--only`` run did not touch, so sections can be
 measured one at a time. ``--quick`` cuts submissions, repeats and seeds so the whole
@@ -47,6 +50,8 @@ SETTINGS = {
     "train": {"full": {"repeats": 5, "epochs": 3}, "quick": {"repeats": 1, "epochs": 2}},
     "quality": {"full": {"seeds": (0, 1, 2)}, "quick": {"seeds": (0,)}},
     "notebooks": {"full": {"repeats": 3}, "quick": {"repeats": 1}},
+    "units": {"full": {"submissions": 2, "repeats": 1, "cold": True},
+              "quick": {"submissions": 1, "repeats": 1, "cold": False}},
 }  # fmt: skip
 
 
@@ -54,7 +59,15 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _section(name: str, settings: dict, log: Callable[[str], None]) -> dict:
+def _section(name: str, settings: dict, log: Callable[[str], None], units=None) -> dict:
+    if name == "units":
+        from autograder.course.directory import units as all_units
+        from bench import grading_cost
+
+        data = grading_cost.run_grading(units or all_units(REPO), settings["submissions"],
+                                        settings["repeats"], cold=settings["cold"],
+                                        with_breakdown=False, log=log)  # fmt: skip
+        return data
     if name == "grading":
         from bench import grading_cost
 
@@ -70,9 +83,9 @@ def _section(name: str, settings: dict, log: Callable[[str], None]) -> dict:
 
         result = train_loop.run(settings["repeats"], settings["epochs"])
         for row in result["results"]:
-            log(f"train {row['case']}: keras {row['keras_samples_per_s']:,} samples/s, "
-                f"course_lib {row['course_lib_samples_per_s']:,} samples/s, "
-                f"ratio {row['ratio_ours_over_keras']:.2f}")  # fmt: skip
+            rates = ", ".join(f"{k} {v:,}" for k, v in row["samples_per_s"].items())
+            log(f"train {row['case']} (samples/s): {rates}; course_lib / best fit "
+                f"({row['best_fit']}) {row['ratio_ours_over_keras']:.2f}")  # fmt: skip
         return result
     if name == "quality":
         from bench import model_quality
@@ -83,6 +96,20 @@ def _section(name: str, settings: dict, log: Callable[[str], None]) -> dict:
 
         return notebook_times.run(settings["repeats"], log=lambda line: log(f"notebooks {line}"))
     raise ValueError(f"unknown section {name!r}; choose from {', '.join(SECTIONS)}")
+
+
+def _names(text: Sequence[str] | str | None) -> list[str] | None:
+    names = text.split(",") if isinstance(text, str) else list(text or [])
+    return [n.strip() for n in names if n.strip()] or None
+
+
+def _merged_units(old: dict | None, new: dict) -> dict:
+    """The new per-unit rows, plus the earlier run's rows of units not graded this time."""
+    graded = {row["unit"] for row in new["units"]}
+    kept = [
+        row for row in (old or {}).get("data", {}).get("units", []) if row["unit"] not in graded
+    ]
+    return {**new, "units": sorted(kept + new["units"], key=lambda row: row["unit"])}
 
 
 def _load_average() -> list[float] | None:
@@ -111,6 +138,7 @@ def main(
     out: Path | str = DEFAULT_OUT,
     readme: bool = False,
     log: Callable[[str], None] | None = None,
+    units: Sequence[str] | str | None = None,
 ) -> dict:
     """Run the chosen sections, write ``out`` after each one, print the Markdown report.
 
@@ -120,6 +148,8 @@ def main(
         out: the results JSON; sections not run are kept from an existing file.
         readme: also rewrite README.md's section between the bench markers.
         log: progress lines (default: print, flushed).
+        units: the units the ``units`` section grades (a list or a comma-separated string;
+            default all); rows of units not graded this time are kept from ``out``.
 
     Returns:
         The results, as written; ``failed`` lists the sections that raised this time
@@ -151,7 +181,9 @@ def main(
         log(f"== {name} ({mode}) ==")
         started, load_before = time.perf_counter(), _load_average()
         try:
-            data = _section(name, settings, log)
+            data = _section(name, settings, log, _names(units))
+            if name == "units":
+                data = _merged_units(results["sections"].get(name), data)
         except Exception as exc:  # one broken section must not lose the others
             results["errors"][name] = "".join(traceback.format_exception(exc)[-4:])
             log(f"{name} failed: {exc}")
@@ -186,8 +218,10 @@ def cli(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", default=None, help=f"comma-separated: {','.join(SECTIONS)}")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results JSON")
     parser.add_argument("--readme", action="store_true", help="rewrite README's bench section")
+    parser.add_argument("--units", default=None, help="units section: comma-separated units")
     args = parser.parse_args(argv)
-    results = main(quick=args.quick, only=args.only, out=args.out, readme=args.readme)
+    results = main(quick=args.quick, only=args.only, out=args.out, readme=args.readme,
+                   units=args.units)  # fmt: skip
     return 1 if results["failed"] else 0
 
 

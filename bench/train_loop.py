@@ -2,16 +2,22 @@
 
     python bench/train_loop.py [--repeats 5] [--epochs 3] [--batch-size 32] [--json PATH]
 
-Both loops train the same architecture from the same initial weights on the same random
+Every loop trains the same architecture from the same initial weights on the same random
 data, with Adam(1e-3), SparseCategoricalCrossentropy(from_logits=True), the accuracy
-metric, shuffling, no jit_compile and no progress output. Each run trains 1 + ``epochs``
-epochs; the first (tracing, graph optimization) is excluded and the rate is taken between
-the end of epoch 1 and the end of the last epoch, stamped by a per-epoch callback in both
-loops. Runs alternate which loop goes first; the table shows the median over repeats and
-the ratio of the medians, ours / keras (> 1: course_lib is faster).
+metric, shuffling and no progress output. ``Model.fit`` runs at three settings: Keras's
+default (one batch per call into TensorFlow), ``steps_per_execution`` set to the batches
+in an epoch (one call per epoch, as course_lib's loop does), and that with
+``jit_compile=True`` (XLA). course_lib's loop has no XLA switch. Each run trains
+1 + ``epochs`` epochs; the first (tracing, graph optimization, XLA compilation) is
+excluded and the rate is taken between the end of epoch 1 and the end of the last epoch,
+stamped by a per-epoch callback in every loop. Runs rotate which loop goes first; the table
+shows the median over repeats and the ratio of course_lib's median to the best ``fit``'s
+(> 1: course_lib is faster).
 
 Cases: (a) an MLP 40-100-100-10 (ReLU) on MNIST-1D-shaped data (4000, 40); (b) a 1-D CNN,
-three Conv1D(25, 5, ReLU) then Flatten and Dense(10), on (4000, 40, 1).
+three Conv1D(25, 5, ReLU) then Flatten and Dense(10), on (4000, 40, 1) (unit05); (c) a
+recurrent model, GRU(32) over 20 steps of 2 values then Dense(10), as unit10's capstone
+GRU (unit08).
 """
 
 from __future__ import annotations
@@ -35,15 +41,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain
 from course_lib import training  # noqa: E402
 
 N_SAMPLES, N_FEATURES, N_CLASSES = 4000, 40, 10
-CASES = ("mlp", "cnn1d")
+CASES = ("mlp", "cnn1d", "gru")
+# Model.fit's settings: name -> (steps_per_execution, jit_compile); None = batches per epoch.
+FIT_SETTINGS = {"fit": (1, False), "fit_spe": (None, False), "fit_spe_jit": (None, True)}
 
 
 def make_data(case: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Random float32 inputs (4000, 40) or (4000, 40, 1) and int64 labels in 0..9."""
+    """Random float32 inputs (4000, 40), (4000, 40, 1) or (4000, 20, 2); labels in 0..9."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(N_SAMPLES, N_FEATURES)).astype("float32")
     y = rng.integers(0, N_CLASSES, size=N_SAMPLES).astype("int64")
-    return (x if case == "mlp" else x[..., None]), y
+    shapes = {"mlp": (N_FEATURES,), "cnn1d": (N_FEATURES, 1), "gru": (N_FEATURES // 2, 2)}
+    return x.reshape((N_SAMPLES, *shapes[case])), y
 
 
 def build_model(case: str, seed: int = 0) -> keras.Model:
@@ -52,10 +61,12 @@ def build_model(case: str, seed: int = 0) -> keras.Model:
     if case == "mlp":
         layers = [keras.Input((N_FEATURES,))]
         layers += [keras.layers.Dense(100, activation="relu") for _ in range(2)]
-    else:
+    elif case == "cnn1d":
         layers = [keras.Input((N_FEATURES, 1))]
         layers += [keras.layers.Conv1D(25, 5, activation="relu") for _ in range(3)]
         layers += [keras.layers.Flatten()]
+    else:
+        layers = [keras.Input((N_FEATURES // 2, 2)), keras.layers.GRU(32)]
     return keras.Sequential(layers + [keras.layers.Dense(N_CLASSES)])
 
 
@@ -68,10 +79,11 @@ def rate(stamps: list[float], epochs: int) -> float:
     return epochs * N_SAMPLES / (stamps[-1] - stamps[0])
 
 
-def run_keras(case: str, x, y, epochs: int, batch_size: int) -> float:
+def run_keras(case: str, x, y, epochs: int, batch_size: int, setting: str = "fit") -> float:
+    steps, jit = FIT_SETTINGS[setting]
     model = build_model(case)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=loss_fn(),
-                  metrics=["accuracy"], jit_compile=False)  # fmt: skip
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=loss_fn(), metrics=["accuracy"],
+                  steps_per_execution=steps or -(-len(x) // batch_size), jit_compile=jit)  # fmt: skip
     stamps: list[float] = []
     stamp = keras.callbacks.LambdaCallback(
         on_epoch_end=lambda *_: stamps.append(time.perf_counter())
@@ -91,20 +103,28 @@ def run_ours(case: str, x, y, epochs: int, batch_size: int) -> float:
 
 
 def benchmark(case: str, repeats: int, epochs: int, batch_size: int) -> dict:
-    """Median samples/s of both loops on ``case`` over ``repeats`` alternating runs."""
+    """Median samples/s of every loop on ``case`` over ``repeats`` rotating runs."""
     x, y = make_data(case)
-    runs: dict[str, list[float]] = {"keras": [], "course_lib": []}
+    loops = [*FIT_SETTINGS, "course_lib"]
+    runs: dict[str, list[float]] = {name: [] for name in loops}
     for repeat in range(repeats):
-        order = [("keras", run_keras), ("course_lib", run_ours)]
-        for name, run in order if repeat % 2 == 0 else order[::-1]:
+        shift = repeat % len(loops)
+        for name in loops[shift:] + loops[:shift]:
             keras.backend.clear_session()
-            runs[name].append(run(case, x, y, epochs, batch_size))
+            if name == "course_lib":
+                runs[name].append(run_ours(case, x, y, epochs, batch_size))
+            else:
+                runs[name].append(run_keras(case, x, y, epochs, batch_size, name))
     medians = {name: statistics.median(values) for name, values in runs.items()}
+    best = max(FIT_SETTINGS, key=medians.__getitem__)
     return {
         "case": case,
-        "keras_samples_per_s": round(medians["keras"]),
+        "samples_per_s": {name: round(value) for name, value in medians.items()},
+        "best_fit": best,
+        "keras_samples_per_s": round(medians[best]),
         "course_lib_samples_per_s": round(medians["course_lib"]),
-        "ratio_ours_over_keras": round(medians["course_lib"] / medians["keras"], 2),
+        "ratio_ours_over_keras": round(medians["course_lib"] / medians[best], 2),
+        "ratio_ours_over_default_fit": round(medians["course_lib"] / medians["fit"], 2),
         "runs": {name: [round(v) for v in values] for name, values in runs.items()},
     }
 
@@ -149,10 +169,11 @@ def main() -> None:
     args = parser.parse_args()
     result = run(args.repeats, args.epochs, args.batch_size, tuple(args.cases))
 
-    print(f"{'case':<8}{'keras samples/s':>18}{'course_lib samples/s':>23}{'ours/keras':>12}")
+    loops = [*FIT_SETTINGS, "course_lib"]
+    print(f"{'case':<8}" + "".join(f"{name:>14}" for name in loops) + f"{'ours/best fit':>15}")
     for row in result["results"]:
-        print(f"{row['case']:<8}{row['keras_samples_per_s']:>18,}"
-              f"{row['course_lib_samples_per_s']:>23,}{row['ratio_ours_over_keras']:>12.2f}")  # fmt: skip
+        rates = "".join(f"{row['samples_per_s'][name]:>14,}" for name in loops)
+        print(f"{row['case']:<8}{rates}{row['ratio_ours_over_keras']:>15.2f}")
     print(f"(median of {args.repeats} runs, {args.epochs} timed epochs each, "
           f"batch {args.batch_size}, n={N_SAMPLES})")  # fmt: skip
     if args.json is not None:

@@ -61,8 +61,10 @@ def _results() -> dict:
             "train": {"mode": "full", "data": {
                 "config": {"repeats": 5, "epochs": 3, "batch_size": 32},
                 "results": [
-                    {"case": "mlp", "keras_samples_per_s": 40000,
-                     "course_lib_samples_per_s": 90000, "ratio_ours_over_keras": 2.25},
+                    {"case": "mlp", "keras_samples_per_s": 60000,
+                     "samples_per_s": {"fit": 40000, "fit_spe": 60000, "fit_spe_jit": 50000,
+                                       "course_lib": 90000},
+                     "course_lib_samples_per_s": 90000, "ratio_ours_over_keras": 1.5},
                     {"case": "cnn1d", "keras_samples_per_s": 20000,
                      "course_lib_samples_per_s": 19000, "ratio_ours_over_keras": 0.95}]}},
             "quality": {"mode": "full", "data": {
@@ -70,7 +72,20 @@ def _results() -> dict:
                 "rows": [{"model": "cnn", "description": "1-D CNN", "unit": "unit05",
                           "published_accuracy": 0.94, "test_accuracy_mean": 0.9312,
                           "test_accuracy_std": 0.0041, "epochs": 150, "batch_size": 100,
-                          "train_seconds_median": 8.04, "runs": [{}, {}, {}]}]}},
+                          "train_seconds_median": 8.04, "runs": [{}, {}, {}]},
+                         {"model": "cnn_bn", "description": "unit05's CNN", "unit": "unit05",
+                          "role": "course reference", "published_accuracy": 0.94,
+                          "test_accuracy_mean": 0.97, "test_accuracy_std": 0.001,
+                          "fresh_accuracy_mean": 0.965, "fresh_accuracy_std": 0.002,
+                          "beats_published": True, "epochs": 30, "batch_size": 100,
+                          "train_seconds_median": 7.0, "runs": [{}, {}, {}]},
+                         {"model": "mlp_dropout", "description": "unit04's MLP",
+                          "unit": "unit04", "role": "course reference",
+                          "published_accuracy": 0.68, "test_accuracy_mean": 0.70,
+                          "test_accuracy_std": 0.01, "fresh_accuracy_mean": 0.675,
+                          "fresh_accuracy_std": 0.01, "beats_published": False, "epochs": 60,
+                          "batch_size": 64, "train_seconds_median": 9.0,
+                          "runs": [{}, {}, {}]}]}},
         },
     }  # fmt: skip
 
@@ -112,17 +127,26 @@ def test_batch_table_has_speedup_memory_and_quick_mark():
 
 def test_train_and_quality_tables():
     text = report.render(_results())
-    assert _row(text, "MLP 40-100-100-10")[1:] == ["40,000", "90,000", "2.25×"]
-    assert "ratio ≥ 1.0 for every model: **not met**" in text  # the CNN is at 0.95
-    assert _row(text, "cnn: 1-D CNN")[1:] == ["unit05", "94%", "93.1% ± 0.4%", "150 × batch 100",
-                                              "8.0"]  # fmt: skip
+    assert _row(text, "MLP 40-100-100-10")[1:] == ["40,000", "60,000", "50,000", "90,000",
+                                                   "1.50×"]  # fmt: skip
+    # An older results file (one fit setting) still renders; the CNN is at 0.95.
+    assert _row(text, "1-D CNN, 3 × Conv1D(25, 5) (unit05)")[1:] == ["20,000", "–", "–",
+                                                                     "19,000", "0.95×"]  # fmt: skip
+    assert "best `Model.fit` setting for every model: **not met**" in text
+    # An older row (no fresh samples, no role) is a published setup with no verdict.
+    assert _row(text, "cnn: 1-D CNN")[1:] == ["published setup", "unit05", "94%", "93.1% ± 0.4%",
+                                              "–", "150 × batch 100", "8.0", ""]  # fmt: skip
+    assert _row(text, "cnn_bn: unit05's CNN")[4:6] + _row(text, "cnn_bn: unit05's CNN")[-1:] == [
+        "97.0% ± 0.1%", "96.5% ± 0.2%", "**yes**"]  # fmt: skip
+    assert _row(text, "mlp_dropout: unit04's MLP")[-1] == "no"
+    assert "every course reference above its published row, on fresh samples: **not met**" in text
     assert "mean ± std over 3 seed(s)" in text
 
 
 def test_machine_line_and_missing_sections():
     text = report.render(_results())
     assert "2 CPUs (Test CPU)" in text and "commit 0123456789" in text
-    assert "Not measured yet: notebooks." in text
+    assert "Not measured yet: notebooks, units." in text
 
 
 def test_readme_section_is_replaced_between_markers(tmp_path):
@@ -156,5 +180,54 @@ def test_one_seed_shows_no_spread_and_failed_sections_are_named():
     row["runs"], row["test_accuracy_std"] = [{}], 0.0
     results["errors"] = {"batch": "Traceback ...\nRuntimeError: medl grade exited 1\n"}
     text = report.render(results)
-    assert _row(text, "cnn: 1-D CNN")[3] == "93.1%"
+    assert _row(text, "cnn: 1-D CNN")[4] == "93.1%"
     assert "Section batch failed in the last run: `RuntimeError: medl grade exited 1`." in text
+
+
+def _unit_row(unit: str, medl: float, nbgrader: float) -> dict:
+    def tool(seconds: float, ratio: float | None) -> dict:
+        return {"seconds_per_submission": seconds, "ratio_to_nbgrader": ratio,
+                "single_submission_s": seconds + 2}  # fmt: skip
+
+    return {"unit": unit, "submissions": 2, "repeats": 1,
+            "tools": {"medl": tool(medl, round(medl / nbgrader, 2)),
+                      "nbgrader": tool(nbgrader, 1.0), "nbconvert": tool(nbgrader - 1, None)}}  # fmt: skip
+
+
+def test_class_hours_divide_the_work_by_speedup_and_shards():
+    from bench import class_cost
+
+    # 500 students × 36 s on one worker, twice as fast with two: 2.5 h.
+    assert class_cost.class_hours(36.0, 500, speedup=2.0) == pytest.approx(2.5)
+    # 10 shards: 50 students each, plus each shard's set-up, paid in parallel.
+    assert class_cost.class_hours(36.0, 500, speedup=2.0, machines=10, setup_s=360) == (
+        pytest.approx((360 + 50 * 18) / 3600)
+    )
+    # An uneven split: the busiest shard decides (34 of 100 students over 3 shards).
+    assert class_cost.class_hours(36.0, 100, speedup=1.0, machines=3) == pytest.approx(
+        34 * 36 / 3600
+    )
+
+
+def test_units_section_renders_every_unit_and_the_hours_table():
+    results = _results()
+    results["sections"]["units"] = {"mode": "full", "data": {"units": [
+        _unit_row("unit02", 10.0, 12.0), _unit_row("unit01", 8.0, 8.0)]}}  # fmt: skip
+    text = report.render(results)
+    assert _row(text, "unit01")[1:] == ["8.0", "8.0", "7.0", "1.00×", "10.0", "10.0", "9.0"]
+    assert _row(text, "unit02")[4] == "0.83×"
+    # 18 s per student over both units, section 2's speed-up 1.55: 500 × 18 / 1.55 s.
+    assert _row(text, "500")[1] == f"{500 * 18 / 1.55 / 3600:.1f}"
+    assert "2 unit(s) (unit01, unit02): 18.0 s of one worker per student" in text
+    del results["sections"]["batch"]
+    assert "(needs the `units` and `batch` sections)" in report.render(results)
+
+
+def test_a_units_run_keeps_the_rows_of_units_it_did_not_grade():
+    from bench.__main__ import _merged_units
+
+    old = {"data": {"units": [_unit_row("unit01", 8.0, 8.0), _unit_row("unit02", 10.0, 12.0)]}}
+    new = {"tools": {}, "units": [_unit_row("unit02", 11.0, 12.0), _unit_row("unit03", 20.0, 21.0)]}
+    merged = _merged_units(old, new)
+    assert [row["unit"] for row in merged["units"]] == ["unit01", "unit02", "unit03"]
+    assert merged["units"][1]["tools"]["medl"]["seconds_per_submission"] == 11.0
