@@ -36,9 +36,19 @@ def nearest_centroid_accuracy(base, dataset: str, shape: tuple) -> float:
 def test_trained_once_cached_and_reproducible(fresh_cache, name):
     build, key, dataset, shape = BASES[name]
     base = build()
-    assert cache.cache_path(key).is_file()
+    assert cache.cache_path(pretrained.cache_key(key)).is_file()
     again, retrained = build(), build(retrain=True)  # from the cache, then from scratch
     for a, b, c in zip(base.get_weights(), again.get_weights(), retrained.get_weights()):
         np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(a, c)
     assert nearest_centroid_accuracy(base, dataset, shape) > 0.9
+
+
+def test_each_thread_pool_size_has_its_own_weights(monkeypatch):
+    # The size TensorFlow reads from the environment when none is configured in-process.
+    monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "1")
+    one = pretrained.cache_key(pretrained.MNIST1D_BASE_KEY)
+    monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "2")
+    two = pretrained.cache_key(pretrained.MNIST1D_BASE_KEY)
+    assert (one, two) == (f"{pretrained.MNIST1D_BASE_KEY}-threads1",
+                          f"{pretrained.MNIST1D_BASE_KEY}-threads2")  # fmt: skip
