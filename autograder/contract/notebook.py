@@ -7,12 +7,18 @@ with one planted mistake, used to prove that each check can fail.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
-import nbformat
-from nbformat.notebooknode import NotebookNode
+# nbformat is imported where a function needs it, not here: the in-kernel grade() reads
+# the notebook through this module, and `import nbformat` pulls in jsonschema, whose
+# optional IRI format checker compiles 39 grammars: 2-4 s in every graded kernel.
+if TYPE_CHECKING:
+    from nbformat.notebooknode import NotebookNode
 
 _SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.MULTILINE)
 _HIDDEN_BLOCK = re.compile(
@@ -26,10 +32,43 @@ def read(path: Path) -> NotebookNode:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no notebook at {path}")
+    import nbformat
+
     try:
         return nbformat.read(path, as_version=4)
     except Exception as exc:
         raise ValueError(f"{path} is not a readable notebook: {exc}") from None
+
+
+def read_cells(path: Path) -> SimpleNamespace:
+    """A format-4 notebook's cells as plain dicts (``.cells``), sources joined into strings.
+
+    For reading only, where importing nbformat would cost more than the read: no
+    validation, no upgrade from older formats (those go through :func:`read`).
+
+    Raises:
+        OSError: if the file cannot be read.
+        ValueError: if it is not a notebook :func:`read` can read either.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except ValueError:
+        data = None
+    if (
+        not isinstance(data, dict)
+        or data.get("nbformat") != 4
+        or not isinstance(data.get("cells"), list)
+    ):
+        return read(path)  # anything unusual: nbformat's own reader and its errors
+    cells = []
+    for cell in data["cells"]:
+        if not isinstance(cell, dict):
+            raise ValueError(f"{path} is not a readable notebook: a cell is not an object")
+        source = cell.get("source", "")
+        cells.append(
+            {**cell, "source": "".join(source) if isinstance(source, list) else str(source)}
+        )
+    return SimpleNamespace(cells=cells)
 
 
 def nbgrader_meta(cell: NotebookNode) -> dict:
@@ -96,6 +135,8 @@ def strip_hidden_tests(source: str) -> str:
 def make_reference(source_nb: NotebookNode, release_nb: NotebookNode) -> NotebookNode:
     """The release notebook with each answer cell replaced by the source's answer."""
     answers = cells_by_grade_id(source_nb)
+    import nbformat
+
     reference = nbformat.from_dict(release_nb)
     for cell in reference.cells:
         meta = nbgrader_meta(cell)
@@ -134,6 +175,8 @@ class Mutant:
             ValueError: if the cell is missing or ``find`` does not occur exactly once,
                 which means the mutant went stale when the notebook changed.
         """
+        import nbformat
+
         nb = nbformat.from_dict(reference)
         cell = cells_by_grade_id(nb).get(self.cell)
         if cell is None:
@@ -151,5 +194,7 @@ class Mutant:
 def write(nb: NotebookNode, path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import nbformat
+
     nbformat.write(nb, path)
     return path

@@ -165,12 +165,12 @@ def notebook_sources(grade_id: str, folder: Path | None = None) -> NotebookSourc
     cell ``grade_id`` is the one being graded. Only the cells up to that one count, as in
     the isolated mode, which parses the cells it has run. None when no file matches.
     """
-    from autograder.contract.notebook import read
+    from autograder.contract.notebook import read_cells
     from autograder.contract.sources import cells_of
 
     for path in sorted(Path(folder or Path.cwd()).glob("*.ipynb")):
         try:
-            nb = read(path)
+            nb = read_cells(path)
         except (OSError, ValueError):
             continue
         ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells]

@@ -106,3 +106,35 @@ def test_locked_cells_may_use_dynamic_code_the_instructor_wrote(tmp_path):
                          cells.tests("pass", "unit99_f", 1)])  # fmt: skip
     write(nb, tmp_path / "unit99.ipynb")
     assert notebook_sources("unit99_f", tmp_path).source("f") == F1
+
+
+def test_read_cells_gives_what_nbformat_reads(tmp_path):
+    from autograder.contract.notebook import read, read_cells
+
+    nb = cells.notebook([cells.solution(F1 + "\n\n" + F2, "unit99_f_impl"),
+                         cells.tests("pass", "unit99_f", 1)])  # fmt: skip
+    path = write(nb, tmp_path / "unit99.ipynb")  # nbformat writes multi-line sources as lists
+    plain, full = read_cells(path), read(path)
+    assert [(c["cell_type"], c["source"], c["metadata"]) for c in plain.cells] == [
+        (c.cell_type, c.source, c.metadata) for c in full.cells
+    ]
+    (tmp_path / "broken.ipynb").write_text('{"nbformat": 4, "cells": [')
+    with pytest.raises(ValueError, match="not a readable notebook"):
+        read_cells(tmp_path / "broken.ipynb")
+
+
+def test_the_in_kernel_read_of_the_notebook_does_not_import_nbformat(tmp_path):
+    # nbformat brings jsonschema, whose IRI checker compiles grammars on import: seconds
+    # in every graded kernel. A fresh interpreter shows what the in-kernel grade() loads.
+    import subprocess
+    import sys
+
+    nb = cells.notebook([cells.solution(F1, "unit99_f_impl"), cells.tests("pass", "unit99_f", 1)])
+    write(nb, tmp_path / "unit99.ipynb")
+    code = (
+        "import sys; from autograder.contract.submission import notebook_sources; "
+        f"assert notebook_sources('unit99_f', {str(tmp_path)!r}).source('f'); "
+        "print(sorted(m for m in ('nbformat', 'jsonschema') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
