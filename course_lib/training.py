@@ -151,11 +151,19 @@ class _Pass:
     stderr; each instance gets its own counter.
     """
 
-    def __init__(self, model, loss_fn, optimizer, metrics, batch_size: int) -> None:
+    def __init__(
+        self, model, loss_fn, optimizer, metrics, batch_size: int, jit_compile: bool = False
+    ) -> None:
         self.model, self.loss_fn, self.optimizer = model, loss_fn, optimizer
         self.metrics, self.batch_size = metrics, batch_size
         # A binary model trained on logits is right when the logit is > 0, not > 0.5.
         self.from_logits = bool(getattr(loss_fn, "from_logits", False))
+        # XLA compiles the step (fixed batch shape), not the epoch: the epoch's loop has a
+        # data-dependent length and a short last batch, which XLA would recompile or refuse.
+        self.step = tf.function(self._step, jit_compile=True) if jit_compile else self._step
+
+    def _step(self, x_batch, y_batch):
+        return _step(self.model, self.loss_fn, self.optimizer, x_batch, y_batch)
 
     def __call__(self, x, y, order=None):
         n = tf.shape(y, out_type=tf.int64)[0]
@@ -168,7 +176,7 @@ class _Pass:
                 loss = _total_loss(self.model, self.loss_fn, y_batch, y_pred)
             else:
                 x_batch, y_batch = tf.gather(x, order[start:stop]), tf.gather(y, order[start:stop])
-                loss, y_pred = _step(self.model, self.loss_fn, self.optimizer, x_batch, y_batch)
+                loss, y_pred = self.step(x_batch, y_batch)
             size = tf.cast(tf.shape(y_batch)[0], tf.float64)
             sums = [size * tf.cast(loss, tf.float64)]
             sums += [
@@ -198,6 +206,7 @@ def fit(
     seed: int = 0,
     verbose: bool = True,
     callbacks: Sequence[Callback] | None = None,
+    jit_compile: bool = False,
 ) -> History:
     """Train ``model`` with mini-batch gradient descent.
 
@@ -220,6 +229,10 @@ def fit(
         verbose: print progress to stdout. Default True.
         callbacks: functions ``cb(epoch, logs) -> bool | None`` called after each epoch
             (``epoch`` counts from 1); returning True stops training. Default None.
+        jit_compile: compile each training step with XLA. Faster for recurrent and
+            convolutional models on a CPU (see the README's bench), slower to start (each
+            batch shape compiles once), and the last bits of the weights differ from a run
+            without it. Default False.
 
     Returns:
         A :class:`~course_lib.history.History` with ``loss``, the metrics and, with
@@ -246,7 +259,10 @@ def fit(
     _prepare(model, x_t)
     if not opt.built:  # create the slots now: variables cannot be created in the loop
         opt.build(model.trainable_variables)
-    train = tf.function(_Pass(model, loss_fn, opt, metric_list, batch_size), reduce_retracing=True)
+    train = tf.function(
+        _Pass(model, loss_fn, opt, metric_list, batch_size, bool(jit_compile)),
+        reduce_retracing=True,
+    )
     check = tf.function(_Pass(model, loss_fn, None, metric_list, 256), reduce_retracing=True)
     rng = np.random.default_rng(seed)
     n = int(x_t.shape[0])

@@ -127,11 +127,11 @@ def test_batch_table_has_speedup_memory_and_quick_mark():
 
 def test_train_and_quality_tables():
     text = report.render(_results())
-    assert _row(text, "MLP 40-100-100-10")[1:] == ["40,000", "60,000", "50,000", "90,000",
+    assert _row(text, "MLP 40-100-100-10")[1:] == ["40,000", "60,000", "50,000", "90,000", "–",
                                                    "1.50×"]  # fmt: skip
     # An older results file (one fit setting) still renders; the CNN is at 0.95.
     assert _row(text, "1-D CNN, 3 × Conv1D(25, 5) (unit05)")[1:] == ["20,000", "–", "–",
-                                                                     "19,000", "0.95×"]  # fmt: skip
+                                                                     "19,000", "–", "0.95×"]  # fmt: skip
     assert "best `Model.fit` setting for every model: **not met**" in text
     # An older row (no fresh samples, no role) is a published setup with no verdict.
     assert _row(text, "cnn: 1-D CNN")[1:] == ["published setup", "unit05", "94%", "93.1% ± 0.4%",
