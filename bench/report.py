@@ -183,7 +183,8 @@ def _train(section: dict) -> list[str]:
         _heading("3. Training loop", section)
         + f": `course_lib.training.fit` (without and with `jit_compile=True`) against "
         "`keras.Model.fit` at Keras's default, with `steps_per_execution` = the batches in an "
-        "epoch, and with that and `jit_compile=True` (XLA); same model, data, batch size {config.get('batch_size', '?')} and initial "
+        "epoch, and with that and `jit_compile=True` (XLA); same model, data, "
+        f"batch size {config.get('batch_size', '?')} and initial "
         f"weights; samples/s over {config.get('epochs', '?')} epochs after a warm-up epoch; "
         f"median of {config.get('repeats', '?')} run(s)."
     ]

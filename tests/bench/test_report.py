@@ -133,6 +133,7 @@ def test_train_and_quality_tables():
     assert _row(text, "1-D CNN, 3 × Conv1D(25, 5) (unit05)")[1:] == ["20,000", "–", "–",
                                                                      "19,000", "–", "0.95×"]  # fmt: skip
     assert "best `Model.fit` setting for every model: **not met**" in text
+    assert "batch size 32 and initial weights" in text
     # An older row (no fresh samples, no role) is a published setup with no verdict.
     assert _row(text, "cnn: 1-D CNN")[1:] == ["published setup", "unit05", "94%", "93.1% ± 0.4%",
                                               "–", "150 × batch 100", "8.0", ""]  # fmt: skip
