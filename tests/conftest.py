@@ -26,8 +26,10 @@ def _kernel_threads() -> int | None:
 # Set before any test module imports TensorFlow.
 KERNEL_THREADS = _kernel_threads()
 if KERNEL_THREADS is not None:
-    for _name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
-        os.environ.setdefault(_name, str(KERNEL_THREADS))
+    from autograder.engine.sandbox import Limits  # the variables the sandbox's kernels get
+
+    for _name, _value in Limits(threads=KERNEL_THREADS).thread_env().items():
+        os.environ.setdefault(_name, _value)
 
 
 def pytest_configure(config: pytest.Config) -> None:
