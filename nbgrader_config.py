@@ -14,6 +14,10 @@ c.CourseDirectory.release_directory = "assignments"
 
 # Training cells take a while on a 2-core CPU; a cell stuck past this is a bug.
 c.Execute.timeout = 600
+# Kill the kernel once its notebook has run: its outputs are recorded, it has nothing left
+# to save, and a polite shutdown of a TensorFlow kernel takes ~2.5 s of every notebook
+# graded (the isolated engine kills its kernels too).
+c.Execute.shutdown_kernel = "immediate"
 
 # nbgrader scores a graded cell with ANY stderr output as zero, and TensorFlow writes
 # log lines and warnings there. Three layers keep that noise from costing points:
