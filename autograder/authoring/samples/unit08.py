@@ -230,7 +230,7 @@ MUTANTS = [
         # Stopped after 3 epochs, before the LSTM finds the markers.
         name="adding_trained_briefly",
         cell="unit08_adding_problem_impl",
-        find="optimizer=keras.optimizers.Adam(3e-3), epochs=12,",
+        find="optimizer=keras.optimizers.Adam(3e-3), epochs=9,",
         replace="optimizer=keras.optimizers.Adam(3e-3), epochs=3,",
         expected={"unit08_adding_problem": 1.8},
         message="lstm_adding's mean squared error on 4000 fresh 50-step sequences",
@@ -262,11 +262,11 @@ MUTANTS = [
         message="the input window shifted by one",
     ),
     Mutant(
-        # A learning rate a hundred times too small for 300 steps.
+        # A learning rate a hundred times too small for 200 steps.
         name="char_learning_rate_too_small",
         cell="unit08_char_lm_impl",
-        find="optimizer=keras.optimizers.Adam(3e-3), epochs=1, batch_size=64,",
-        replace="optimizer=keras.optimizers.Adam(3e-5), epochs=1, batch_size=64,",
+        find="optimizer=keras.optimizers.Adam(5e-3), epochs=1, batch_size=64,",
+        replace="optimizer=keras.optimizers.Adam(5e-5), epochs=1, batch_size=64,",
         expected={"unit08_char_lm": 1.0},
         message="char_lm's perplexity on 1000 windows of 64 characters of held-out text",
     ),
