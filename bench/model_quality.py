@@ -175,7 +175,7 @@ MODELS: dict[str, ModelSpec] = {
         ModelSpec("cnn_bn", "unit05's CNN: 4 x Conv1D + batch norm, cosine schedule", _cnn_bn,
                   "cnn", _OURS, "unit05", epochs=30, learning_rate=3e-3, schedule="cosine"),
         ModelSpec("gru_steps", "unit10's GRU(32) over 20 steps of 2", _gru_steps, "gru", _OURS,
-                  "unit10", epochs=30),
+                  "unit10", epochs=15, learning_rate=2e-2),
     )
 }  # fmt: skip
 
