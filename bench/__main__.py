@@ -1,7 +1,8 @@
 """``python -m bench``: run the benchmark suite, write the results JSON, print the table.
 
     python -m bench [--quick] [--only grading,batch,train,quality,notebooks,units]
-                    [--units unit01,unit02] [--out bench/results/latest.json] [--readme]
+                    [--units unit01,unit02] [--models gru_steps] [--readme]
+                    [--out bench/results/latest.json]
 
 Sections (each one figure per row, the median of repeats; speeds as ratios against a
 baseline measured in the same run):
@@ -12,8 +13,10 @@ baseline measured in the same run):
   memory per worker;
 - ``train``: samples/s of ``course_lib.training.fit`` against ``keras.Model.fit``;
 - ``quality``: MNIST-1D test accuracy of the reference models (mean over seeds) against
-  the published baselines, and their CPU training time;
-- ``notebooks``: each reference notebook's execution time;
+  the published baselines, and their CPU training time (``--models`` trains some and
+  keeps the others' rows);
+- ``notebooks``: each reference notebook's execution time (``--units`` times some and
+  keeps the others' rows);
 - ``units``: seconds per submission of the same three tools for every unit (two
   submissions, one run; ``--units`` measures some and keeps the others' rows), and from
   it the hours a class takes (see :mod:`bench.class_cost`).
@@ -59,7 +62,9 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _section(name: str, settings: dict, log: Callable[[str], None], units=None) -> dict:
+def _section(
+    name: str, settings: dict, log: Callable[[str], None], units=None, models=None
+) -> dict:
     if name == "units":
         from autograder.course.directory import units as all_units
         from bench import grading_cost
@@ -90,11 +95,12 @@ def _section(name: str, settings: dict, log: Callable[[str], None], units=None) 
     if name == "quality":
         from bench import model_quality
 
-        return model_quality.run(seeds=settings["seeds"], log=log)
+        return model_quality.run(models, seeds=settings["seeds"], log=log)
     if name == "notebooks":
         from bench import notebook_times
 
-        return notebook_times.run(settings["repeats"], log=lambda line: log(f"notebooks {line}"))
+        return notebook_times.run(settings["repeats"], units,
+                                  log=lambda line: log(f"notebooks {line}"))  # fmt: skip
     raise ValueError(f"unknown section {name!r}; choose from {', '.join(SECTIONS)}")
 
 
@@ -103,13 +109,49 @@ def _names(text: Sequence[str] | str | None) -> list[str] | None:
     return [n.strip() for n in names if n.strip()] or None
 
 
+# section -> (the list of rows in its data, the field naming a row): a run that measures
+# some rows keeps the earlier run's other rows.
+_ROWS = {
+    "units": ("units", "unit"),
+    "notebooks": ("notebooks", "unit"),
+    "quality": ("rows", "model"),
+}
+
+
+def _merged_rows(section: str, old: dict | None, new: dict) -> dict:
+    """The rows measured now, plus the earlier run's rows of what was not measured this time.
+
+    Measured rows come first in the order the run made them, kept rows after in their
+    old order, except per-unit rows, which are sorted by unit.
+    """
+    key, name = _ROWS[section]
+    measured = {row[name] for row in new[key]}
+    kept = [row for row in (old or {}).get("data", {}).get(key, []) if row[name] not in measured]
+    order = [row[name] for row in (old or {}).get("data", {}).get(key, [])]
+    rows = kept + new[key]
+    if name == "unit":
+        rows.sort(key=lambda row: row["unit"])
+    else:  # the old row order, new rows at the end
+        rows.sort(key=lambda row: order.index(row[name]) if row[name] in order else len(order))
+    return {**new, key: rows}
+
+
 def _merged_units(old: dict | None, new: dict) -> dict:
     """The new per-unit rows, plus the earlier run's rows of units not graded this time."""
-    graded = {row["unit"] for row in new["units"]}
-    kept = [
-        row for row in (old or {}).get("data", {}).get("units", []) if row["unit"] not in graded
-    ]
-    return {**new, "units": sorted(kept + new["units"], key=lambda row: row["unit"])}
+    return _merged_rows("units", old, new)
+
+
+def _check_names(units: list[str] | None, models: list[str] | None) -> None:
+    """Refuse unknown units or models before anything is measured (one line, not a trace)."""
+    from autograder.course.directory import units as all_units
+    from bench.model_quality import MODELS
+
+    for kind, given, known in (("unit", units, all_units(REPO)), ("model", models, list(MODELS))):
+        unknown = sorted(set(given or ()) - set(known))
+        if unknown:
+            raise ValueError(
+                f"unknown {kind}(s) {', '.join(unknown)}; choose from {', '.join(known)}"
+            )
 
 
 def _load_average() -> list[float] | None:
@@ -139,6 +181,7 @@ def main(
     readme: bool = False,
     log: Callable[[str], None] | None = None,
     units: Sequence[str] | str | None = None,
+    models: Sequence[str] | str | None = None,
 ) -> dict:
     """Run the chosen sections, write ``out`` after each one, print the Markdown report.
 
@@ -148,8 +191,11 @@ def main(
         out: the results JSON; sections not run are kept from an existing file.
         readme: also rewrite README.md's section between the bench markers.
         log: progress lines (default: print, flushed).
-        units: the units the ``units`` section grades (a list or a comma-separated string;
-            default all); rows of units not graded this time are kept from ``out``.
+        units: the units the ``units`` and ``notebooks`` sections measure (a list or a
+            comma-separated string; default all); the other units' rows are kept from
+            ``out``.
+        models: the models the ``quality`` section trains (names from
+            ``bench.model_quality.MODELS``; default all); the others' rows are kept.
 
     Returns:
         The results, as written; ``failed`` lists the sections that raised this time
@@ -166,6 +212,7 @@ def main(
         raise ValueError(
             f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}"
         )
+    _check_names(_names(units), _names(models))
     out = Path(out)
     results = _load(out)
     results.update(schema=SCHEMA, suite="medl-bench", updated=_now(), machine=machine_info(),
@@ -181,9 +228,10 @@ def main(
         log(f"== {name} ({mode}) ==")
         started, load_before = time.perf_counter(), _load_average()
         try:
-            data = _section(name, settings, log, _names(units))
-            if name == "units":
-                data = _merged_units(results["sections"].get(name), data)
+            data = _section(name, settings, log, _names(units), _names(models))
+            partial = {"units": units, "notebooks": units, "quality": models}
+            if partial.get(name):
+                data = _merged_rows(name, results["sections"].get(name), data)
         except Exception as exc:  # one broken section must not lose the others
             results["errors"][name] = "".join(traceback.format_exception(exc)[-4:])
             log(f"{name} failed: {exc}")
@@ -218,10 +266,18 @@ def cli(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", default=None, help=f"comma-separated: {','.join(SECTIONS)}")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results JSON")
     parser.add_argument("--readme", action="store_true", help="rewrite README's bench section")
-    parser.add_argument("--units", default=None, help="units section: comma-separated units")
+    parser.add_argument(
+        "--units", default=None, help="units and notebooks sections: comma-separated units"
+    )
+    parser.add_argument("--models", default=None,
+                        help="quality section: comma-separated model names")  # fmt: skip
     args = parser.parse_args(argv)
+    try:
+        _check_names(_names(args.units), _names(args.models))
+    except ValueError as exc:
+        parser.error(str(exc))  # exit 2 with the usage line, as argparse does for bad input
     results = main(quick=args.quick, only=args.only, out=args.out, readme=args.readme,
-                   units=args.units)  # fmt: skip
+                   units=args.units, models=args.models)  # fmt: skip
     return 1 if results["failed"] else 0
 
 

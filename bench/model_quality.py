@@ -237,9 +237,15 @@ def run(
         seeds: one training run per seed.
         epochs: override a model's epochs (``{"cnn": 5}``), e.g. for a quick run.
         log: where progress lines go.
+
+    Raises:
+        ValueError: if ``models`` names a model not in :data:`MODELS`.
     """
     from course_lib import data
 
+    unknown = sorted(set(models or ()) - set(MODELS))
+    if unknown:  # before the data loads and the first model trains
+        raise ValueError(f"unknown model(s) {', '.join(unknown)}; choose from {', '.join(MODELS)}")
     x_train, y_train = data.load("mnist1d", split="train")
     x_test, y_test = data.load("mnist1d", split="test")
     arrays = (x_train, y_train, x_test, y_test, *fresh_samples())

@@ -232,3 +232,39 @@ def test_a_units_run_keeps_the_rows_of_units_it_did_not_grade():
     merged = _merged_units(old, new)
     assert [row["unit"] for row in merged["units"]] == ["unit01", "unit02", "unit03"]
     assert merged["units"][1]["tools"]["medl"]["seconds_per_submission"] == 11.0
+
+
+def test_a_notebooks_run_on_some_units_keeps_the_other_units_rows():
+    from bench.__main__ import _merged_rows
+
+    old = {"data": {"notebooks": [{"unit": "unit01", "median_s": 21.0},
+                                  {"unit": "unit08", "median_s": 94.0}]}}  # fmt: skip
+    new = {"machine": {}, "notebooks": [{"unit": "unit08", "median_s": 80.0}]}
+    merged = _merged_rows("notebooks", old, new)
+    assert merged["notebooks"] == [{"unit": "unit01", "median_s": 21.0},
+                                   {"unit": "unit08", "median_s": 80.0}]  # fmt: skip
+
+
+def test_a_quality_run_on_some_models_keeps_the_others_in_their_order():
+    from bench.__main__ import _merged_rows
+
+    old = {"data": {"rows": [{"model": name, "epochs": 1} for name in ("linear", "gru", "gru_steps")]}}
+    new = {"seeds": [0], "rows": [{"model": "gru_steps", "epochs": 15}]}
+    merged = _merged_rows("quality", old, new)
+    assert [(row["model"], row["epochs"]) for row in merged["rows"]] == [
+        ("linear", 1), ("gru", 1), ("gru_steps", 15)]  # fmt: skip
+    assert merged["seeds"] == [0]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--units", "unit99"], "unknown unit(s) unit99"),
+    (["--models", "resnet"], "unknown model(s) resnet"),
+], ids=["unit", "model"])  # fmt: skip
+def test_unknown_units_or_models_are_one_line_before_anything_runs(capsys, tmp_path, args, message):
+    from bench.__main__ import cli
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli(["--only", "quality", "--out", str(tmp_path / "r.json"), *args])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "r.json").exists()
