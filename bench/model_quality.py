@@ -174,8 +174,11 @@ MODELS: dict[str, ModelSpec] = {
                   "mlp", _OURS, "unit04", epochs=60, batch_size=64, learning_rate=2e-3),
         ModelSpec("cnn_bn", "unit05's CNN: 4 x Conv1D + batch norm, cosine schedule", _cnn_bn,
                   "cnn", _OURS, "unit05", epochs=30, learning_rate=3e-3, schedule="cosine"),
-        ModelSpec("gru_steps", "unit10's GRU(32) over 20 steps of 2", _gru_steps, "gru", _OURS,
-                  "unit10", epochs=15, learning_rate=2e-2),
+        # unit10's capstone trains 15 models in its notebook's 90 s, so it gives the GRU 12
+        # epochs at 2e-2 (about 91 % on fresh samples); the row trains the same network
+        # with the budget it had before the capstone was cut to fit.
+        ModelSpec("gru_steps", "unit10's GRU(32) over 20 steps of 2 (the capstone: 12 epochs "
+                  "at 2e-2)", _gru_steps, "gru", _OURS, "unit10", epochs=30),
     )
 }  # fmt: skip
 

@@ -235,7 +235,8 @@ def _quality(section: dict) -> list[str]:
         f"bench's own seed), mean ± std over {seeds} seed(s), trained on "
         f"{data.get('n_train', '?')} with `course_lib.training.fit`; published: Greydanus "
         "(2020). *Published setup*: the paper's architecture and budget (Adam 1e-2, batch 100, "
-        "150 epochs); *course reference*: the model and recipe of the unit's notebook."
+        "150 epochs); *course reference*: the unit's model and its notebook's recipe, except where the "
+        "row says the notebook trains it shorter to fit its time budget."
     ]
     out.append("")
     rows, verdicts = [], []

@@ -178,7 +178,7 @@ MUTANTS = [
     ),
     Mutant(
         # The GRU trained with the linear model's recipe line by a copy-paste slip: a learning
-        # rate of 1e-4, too small to leave the start in 15 epochs.
+        # rate of 1e-4, too small to leave the start in 12 epochs.
         name="capstone_gru_learning_rate_too_small",
         cell="unit10_capstone_impl",
         find="epochs, rate = RECIPE[kind]",
