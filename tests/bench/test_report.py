@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -268,3 +269,17 @@ def test_unknown_units_or_models_are_one_line_before_anything_runs(capsys, tmp_p
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "r.json").exists()
+
+
+def test_the_cost_sections_course_hands_in_the_reference_for_every_student(tmp_path):
+    # The grading and units sections grade copies of the reference; a course they cannot
+    # build fails them in their first second (it did, unseen, until this test).
+    from bench.grading_cost import prepare_course
+
+    course = prepare_course(tmp_path / "course", "unit01", ["student01", "student02"])
+    reference = course.reference("unit01")
+    for student in ("student01", "student02"):
+        submitted = course.root / "submitted" / student / "unit01" / "unit01.ipynb"
+        assert [c.source for c in nbformat.read(submitted, as_version=4).cells] == [
+            c.source for c in reference.cells
+        ]
