@@ -121,8 +121,9 @@ _ROWS = {
 def _merged_rows(section: str, old: dict | None, new: dict) -> dict:
     """The rows measured now, plus the earlier run's rows of what was not measured this time.
 
-    Measured rows come first in the order the run made them, kept rows after in their
-    old order, except per-unit rows, which are sorted by unit.
+    Per-unit rows are sorted by unit; model rows keep the earlier run's order, rows new to
+    the file at the end. The section's date and commit become this run's: a kept row was
+    measured earlier (the git history of the results file says when).
     """
     key, name = _ROWS[section]
     measured = {row[name] for row in new[key]}
