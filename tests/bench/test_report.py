@@ -226,11 +226,11 @@ def test_units_section_renders_every_unit_and_the_hours_table():
 
 
 def test_a_units_run_keeps_the_rows_of_units_it_did_not_grade():
-    from bench.__main__ import _merged_units
+    from bench.__main__ import _merged_rows
 
     old = {"data": {"units": [_unit_row("unit01", 8.0, 8.0), _unit_row("unit02", 10.0, 12.0)]}}
     new = {"tools": {}, "units": [_unit_row("unit02", 11.0, 12.0), _unit_row("unit03", 20.0, 21.0)]}
-    merged = _merged_units(old, new)
+    merged = _merged_rows("units", old, new)
     assert [row["unit"] for row in merged["units"]] == ["unit01", "unit02", "unit03"]
     assert merged["units"][1]["tools"]["medl"]["seconds_per_submission"] == 11.0
 
