@@ -1,5 +1,6 @@
 """The background import of the checks' dependencies."""
 
+import gc
 import sys
 
 from autograder.engine import warmup
@@ -13,6 +14,8 @@ def test_warmup_imports_the_check_dependencies_once():
     warmup.wait()
     assert not first.is_alive()
     assert all(name in sys.modules for name in warmup.MODULES)
+    # What was imported is frozen: full collections during grading no longer walk it.
+    assert gc.get_freeze_count() > 0
 
 
 def test_a_module_that_fails_to_import_does_not_stop_the_others(monkeypatch):
