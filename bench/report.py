@@ -113,7 +113,7 @@ def _grading(section: dict) -> list[str]:
             )
             if detail.get("gc_collect_calls"):
                 out[-1] += (
-                    f" Inside the checks, {detail['gc_collect_calls']} explicit full garbage "
+                    f" In the grader, {detail['gc_collect_calls']} full (generation-2) garbage "
                     f"collections took {_num(detail.get('gc_collect_s'))} s."
                 )
             if detail.get("bridge_requests"):

@@ -113,7 +113,7 @@ def test_grading_table_has_seconds_ratios_and_target():
     assert _row(text, report.TOOL_LABELS["nbconvert"])[3:] == ["–"] * 4
     assert "measured 0.90×: **met**" in text
     assert "sandboxed kernel start 1.0" in text and "`import tensorflow` alone: 4.2 s" in text
-    assert "16 explicit full garbage collections took 7.7 s" in text
+    assert "16 full (generation-2) garbage collections took 7.7 s" in text
     assert "made 120 calls into the student's kernel (median 25.0 ms each, 3.5 s in all)" in text
 
 
