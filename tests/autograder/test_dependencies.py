@@ -3,13 +3,15 @@
 - every third-party module that course_lib or a release notebook imports comes from a
   distribution the student wheel declares (nothing arrives by accident);
 - the student wheel bounds each dependency to a tested major version;
-- requirements.lock pins every dependency of the instructor's package.
+- requirements.lock pins every dependency of the instructor's package;
+- importing nbformat (every nbgrader and grader process does) compiles no grammars.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -85,3 +87,12 @@ def test_the_lock_pins_every_dependency_of_the_instructor_package():
     pinned = {_norm(m[1]) for m in re.finditer(r"^([A-Za-z0-9_.-]+)==", lock, re.M)}
     wanted = set(declared((REPO / "pyproject.toml").read_text()))
     assert wanted - pinned == set()
+
+
+def test_nbformat_imports_without_compiling_grammars():
+    # Every nbgrader run and grader process imports nbformat, and with it jsonschema. From
+    # jsonschema 4.25 on, that import compiles rfc3987-syntax's 38 lark grammars (2 s):
+    # pyproject.toml keeps jsonschema below 4.25, and this fails when a lock lifts it.
+    code = "import sys, nbformat; print(sorted({'lark', 'rfc3987_syntax'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
