@@ -4,7 +4,8 @@ In-kernel, :class:`~autograder.contract.submission.InKernelSubmission` sees the 
 itself; in the isolated engine the kernel side of the bridge reports it as a small dict
 (``{"kind": ..., "type": ..., "message": ..., "frames": [...]}``, see
 :mod:`autograder.engine.wire`). Both turn it into text here, so the same check prints the
-same message in both modes (``tests/contract/test_agreement.py``).
+same message in both modes (``tests/autograder/test_bridge.py``,
+``tests/autograder/test_isolated.py``).
 
 Kinds: ``missing`` (no such global), ``not_callable``, ``not_model``, ``not_array``,
 ``not_implemented`` (``NotImplementedError``), ``raised`` (any other exception, with the

@@ -91,7 +91,7 @@ def test_the_lock_pins_every_dependency_of_the_instructor_package():
 
 def test_nbformat_imports_without_compiling_grammars():
     # Every nbgrader run and grader process imports nbformat, and with it jsonschema. From
-    # jsonschema 4.25 on, that import compiles rfc3987-syntax's 38 lark grammars (2 s):
+    # jsonschema 4.25 on, that import builds rfc3987-syntax's 38 Lark parsers (2 s):
     # pyproject.toml keeps jsonschema below 4.25, and this fails when a lock lifts it.
     code = "import sys, nbformat; print(sorted({'lark', 'rfc3987_syntax'} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -8,6 +8,7 @@ as it was right after that cell, as in-kernel mode does.
 from __future__ import annotations
 
 import json
+import linecache
 from pathlib import Path
 
 import nbformat
@@ -159,8 +160,12 @@ def _in_kernel_results(nb, folder):
     namespace: dict = {}
     results = {}
     notebooks.write(nb, folder / "unit97.ipynb")  # sources come from the file, as in nbgrader
-    for cell in nb.cells:
-        exec(compile(cell.source, "<cell>", "exec"), namespace)  # noqa: S102 - in-kernel mode
+    for index, cell in enumerate(nb.cells):
+        # IPython keeps each cell's source in linecache, so a traceback shows the student's
+        # lines; without it an error's message would lose them here and only here.
+        filename = f"<cell {index}>"
+        linecache.cache[filename] = (len(cell.source), None, cell.source.splitlines(True), filename)
+        exec(compile(cell.source, filename, "exec"), namespace)  # noqa: S102 - in-kernel mode
         meta = notebooks.nbgrader_meta(cell)
         if meta.get("grade"):
             sources = notebook_sources(meta["grade_id"], folder)
@@ -177,8 +182,9 @@ def _in_kernel_results(nb, folder):
         None,
         "FACTOR = 3.0\n\ndef scale(x):\n    return FACTOR * np.abs(np.asarray(x, dtype=float))",
         WRONG_FOR_SCALARS,
+        "FACTOR = 3.0\n\ndef scale(x):\n    return {'x': x}['y']",
     ],
-    ids=["reference", "abs-mutant", "failing-public-check"],
+    ids=["reference", "abs-mutant", "failing-public-check", "raising"],
 )
 def test_same_scores_and_messages_as_in_kernel_mode(unit, answer):
     nb = release(unit[1], answer)
@@ -191,6 +197,10 @@ def test_same_scores_and_messages_as_in_kernel_mode(unit, answer):
     if answer and "abs" in answer:
         failed = result.cells[0].checks[0]
         assert not failed.passed and "scale: values differ" in failed.message
+    if answer and "['y']" in answer:  # both modes show where the student's code raised
+        assert result.cells[0].checks[0].message == (
+            "calling scale raised KeyError: 'y'\n    line 4 in scale: return {'x': x}['y']"
+        )
 
 
 def test_checks_see_the_state_right_after_their_cell(unit):

@@ -10,9 +10,10 @@ from autograder.course.directory import Course, units
 
 _RUNS: dict[str, UnitRun] = {}
 UNITS = units()
-# The units' contract runs, costliest first (from the durations pytest prints in CI). Two
-# workers share them best when the long ones start first and the short ones fill the
-# end; an order that has gone stale costs balance, never a result. Units not listed go last.
+# The units' contract runs, costliest first (the durations pytest prints in CI, less what a
+# change is expected to save until a run measures it again). Two workers share them best
+# when the long ones start first and the short ones fill the end; an order that has gone
+# stale costs balance, never a result. Units not listed go last.
 COSTLIEST_FIRST = (
     "unit10", "unit06", "unit03", "unit08", "unit04",
     "unit05", "unit09", "unit07", "unit02", "unit01",
