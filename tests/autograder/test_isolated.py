@@ -8,12 +8,12 @@ as it was right after that cell, as in-kernel mode does.
 from __future__ import annotations
 
 import json
-import linecache
 from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
+from IPython.core.compilerop import CachingCompiler
 
 from autograder.authoring import cells as authoring
 from autograder.contract import notebook as notebooks
@@ -160,11 +160,11 @@ def _in_kernel_results(nb, folder):
     namespace: dict = {}
     results = {}
     notebooks.write(nb, folder / "unit97.ipynb")  # sources come from the file, as in nbgrader
+    # IPython's own compiler keeps each cell's source in linecache, as the kernel does, so
+    # a traceback shows the student's lines here too.
+    compiler = CachingCompiler()
     for index, cell in enumerate(nb.cells):
-        # IPython keeps each cell's source in linecache, so a traceback shows the student's
-        # lines; without it an error's message would lose them here and only here.
-        filename = f"<cell {index}>"
-        linecache.cache[filename] = (len(cell.source), None, cell.source.splitlines(True), filename)
+        filename = compiler.cache(cell.source, index)
         exec(compile(cell.source, filename, "exec"), namespace)  # noqa: S102 - in-kernel mode
         meta = notebooks.nbgrader_meta(cell)
         if meta.get("grade"):
