@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from nbformat.notebooknode import NotebookNode
 
 from autograder.contract import notebook as notebooks
 from autograder.course.folders import CourseFolders, course_folders
+from autograder.course.warm_kernels import warm_kernels
 
 
 def repo_root() -> Path:
@@ -92,16 +94,31 @@ class Course:
             shutil.copytree(source, root / source_name / unit, dirs_exist_ok=True)
         return cls(root)
 
-    def nbgrader(self, *args: str, timeout: float = 3600) -> subprocess.CompletedProcess:
+    def nbgrader(
+        self, *args: str, timeout: float = 3600, warm: bool = True
+    ) -> subprocess.CompletedProcess:
         """Run ``nbgrader ARGS`` in the course directory.
+
+        Args:
+            warm: let ``autograde`` start its kernels forked from a process that has
+                imported TensorFlow already (``autograder.course.warm_kernels``); False
+                starts each cold, as plain nbgrader outside medl does.
 
         Raises:
             RuntimeError: with nbgrader's own log tail when it exits non-zero.
         """
         command = [sys.executable, "-m", "nbgrader", *args]
-        done = subprocess.run(
-            command, cwd=self.root, capture_output=True, text=True, timeout=timeout, env=tool_env()
-        )
+        env = tool_env()
+        kernels = nullcontext(env)
+        if warm and args[:1] == ("autograde",):
+            # The value the course's nbgrader_config.py sets inside nbgrader, given here
+            # too so that kernels and the fork server see the same environment.
+            env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+            kernels = warm_kernels(env)
+        with kernels as env:
+            done = subprocess.run(
+                command, cwd=self.root, capture_output=True, text=True, timeout=timeout, env=env
+            )
         if done.returncode != 0:
             tail = (done.stdout + done.stderr)[-4000:]
             raise RuntimeError(f"nbgrader {' '.join(args)} failed ({done.returncode}):\n{tail}")
