@@ -1,6 +1,6 @@
 """medl benchmarks: grading cost, training-loop speed and model quality, side by side.
 
-    python -m bench [--quick] [--only grading,batch,train,quality,notebooks,units]
+    python -m bench [--quick] [--only grading,batch,train,quality,notebooks,units,kernels]
                     [--units unit03,unit04] [--out PATH]
     python -m bench.report --readme        # rewrite README's table from the results
 
@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SECTIONS = ("grading", "batch", "train", "quality", "notebooks", "units")
+SECTIONS = ("grading", "batch", "train", "quality", "notebooks", "units", "kernels")
 
 
 def median(values: Sequence[float], digits: int = 2) -> float:

@@ -1,6 +1,6 @@
 """``python -m bench``: run the benchmark suite, write the results JSON, print the table.
 
-    python -m bench [--quick] [--only grading,batch,train,quality,notebooks,units]
+    python -m bench [--quick] [--only grading,batch,train,quality,notebooks,units,kernels]
                     [--units unit01,unit02] [--models gru_steps] [--readme]
                     [--out bench/results/latest.json]
 
@@ -19,7 +19,9 @@ baseline measured in the same run):
   keeps the others' rows);
 - ``units``: seconds per submission of the same three tools for every unit (two
   submissions, one run; ``--units`` measures some and keeps the others' rows), and from
-  it the hours a class takes (see :mod:`bench.class_cost`).
+  it the hours a class takes (see :mod:`bench.class_cost`);
+- ``kernels``: seconds per submission of ``nbgrader autograde`` with warm kernels
+  (forked from a server that has imported TensorFlow) against cold ones.
 
 The results file keeps the sections an ``--only`` run did not touch, so sections can be
 measured one at a time. ``--quick`` cuts submissions, repeats and seeds so the whole
@@ -55,6 +57,8 @@ SETTINGS = {
     "notebooks": {"full": {"repeats": 3}, "quick": {"repeats": 1}},
     "units": {"full": {"submissions": 2, "repeats": 1, "cold": True},
               "quick": {"submissions": 1, "repeats": 1, "cold": False}},
+    "kernels": {"full": {"unit": "unit01", "submissions": 4, "repeats": 3},
+                "quick": {"unit": "unit01", "submissions": 2, "repeats": 1}},
 }  # fmt: skip
 
 
@@ -101,6 +105,11 @@ def _section(
 
         return notebook_times.run(settings["repeats"], units,
                                   log=lambda line: log(f"notebooks {line}"))  # fmt: skip
+    if name == "kernels":
+        from bench import warm_kernels
+
+        return warm_kernels.run(settings["unit"], settings["submissions"], settings["repeats"],
+                                log=log)  # fmt: skip
     raise ValueError(f"unknown section {name!r}; choose from {', '.join(SECTIONS)}")
 
 

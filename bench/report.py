@@ -305,6 +305,30 @@ def _units(section: dict, batch: dict | None = None) -> list[str]:
     return out
 
 
+def _kernels(section: dict) -> list[str]:
+    data = section["data"]
+    out = [
+        _heading("8. Warm kernels", section)
+        + f": `nbgrader autograde` of {data['submissions']} copies of {data['unit']}'s reference "
+        "answers in one invocation, each kernel forked from a server that has imported "
+        "TensorFlow (*warm*) or started fresh (*cold*, as plain nbgrader starts it)."
+    ]
+    out.append("")
+    rows = [
+        [mode, _num(data["seconds_per_submission"][mode], 2),
+         ", ".join(_num(t) for t in data["runs_s"][mode])]
+        for mode in ("cold", "warm")
+    ]  # fmt: skip
+    out += _table(["kernels", "s per submission", "runs (s, whole batch)"], rows, "lrr")
+    out.append("")
+    out.append(
+        f"Warm / cold: {_ratio(data['ratio_warm_to_cold'])}; "
+        f"{_num(data['saved_per_submission_s'], 2)} s saved per notebook."
+    )
+    out.append("")
+    return out
+
+
 RENDERERS: dict[str, Callable[[dict], list[str]]] = {
     "grading": _grading,
     "batch": _batch,
@@ -312,6 +336,7 @@ RENDERERS: dict[str, Callable[[dict], list[str]]] = {
     "quality": _quality,
     "notebooks": _notebooks,
     "units": _units,
+    "kernels": _kernels,
 }
 
 

@@ -29,14 +29,22 @@ _NOTICE = re.compile(
 _NO_GPU_ERROR = re.compile(r"^E\d{4} [\d:.]+\s+\d+ \S*cuda\S*:\d+\] .*cuInit", re.IGNORECASE)
 
 
+# Set once TensorFlow's devices have started under the capture below.
+_started = False
+
+
 def import_tensorflow_quietly():
     """Import TensorFlow and start its devices, keeping only the log lines that matter.
 
+    A kernel may find TensorFlow imported already (a warm kernel of the grader, or an
+    earlier cell): its devices start here all the same, under the capture, so their
+    notices never land in a later cell.
+
     Returns:
-        The ``tensorflow`` module. If it was imported before, it is returned as it is (its
-        notices are out by then).
+        The ``tensorflow`` module.
     """
-    if "tensorflow" in sys.modules:
+    global _started
+    if _started:
         return sys.modules["tensorflow"]
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # later C++ info lines
     sys.stderr.flush()
@@ -52,6 +60,7 @@ def import_tensorflow_quietly():
             os.close(saved)
         captured.seek(0)
         lines = captured.read().decode("utf-8", errors="replace").splitlines()
+    _started = True
     kept = [line for line in lines if not is_notice(line, gpu=bool(gpus))]
     if kept:
         print("\n".join(kept), file=sys.stderr)

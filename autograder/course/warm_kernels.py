@@ -1,12 +1,13 @@
 """Warm kernels: Jupyter kernels forked from a process that has already imported TensorFlow.
 
 Every notebook nbgrader autogrades gets a fresh kernel, and every unit's first cell
-imports TensorFlow and Keras: 5–6 s of the same work per notebook, a fifth of a short
-notebook's run. While :func:`warm_kernels` is active, a *fork server* imports those
-modules once, and each kernel nbgrader starts is a copy of it, forked on request
-(``autograder.course.warm_launcher`` is the kernel command that asks for one). The
-student's ``import tensorflow`` then finds the module loaded; everything else about the
-kernel is a fresh ``ipykernel`` started with nbgrader's own arguments.
+imports TensorFlow and Keras: 5–6 s of the same work per notebook, half of a short
+notebook's run (unit01's blank release runs its cells in 12.6 s cold, 4.9 s warm). While
+:func:`warm_kernels` is active, a *fork server* imports those modules once, and each
+kernel nbgrader starts is a copy of it, forked on request (``autograder.course.warm_launcher``
+is the kernel command that asks for one). The student's ``import tensorflow`` then finds
+the module loaded; everything else about the kernel is a fresh ``ipykernel`` started with
+nbgrader's own arguments.
 
 What a forked kernel shares with its siblings, and why it is harmless or undone:
 
@@ -18,6 +19,9 @@ What a forked kernel shares with its siblings, and why it is harmless or undone:
 - The state of Python's and NumPy's global random generators, which a fresh process
   seeds from the OS: the child reseeds both from the OS, so unseeded code still draws
   differently in every kernel.
+- The string-hash seed, which Python fixes when a process starts: every kernel of one
+  server iterates a set of strings in the same order, where fresh processes would each
+  pick their own (an order no program may rely on either way).
 
 The server also keeps kernels from outliving their launcher (``jupyter_client`` kills the
 launcher to stop a kernel, and the server then kills the kernel's whole process group)
@@ -40,6 +44,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,7 +54,7 @@ from autograder.course.warm_launcher import SOCKET_ENV
 # Set to anything to start every kernel cold (for comparison, or to rule warm kernels out).
 COLD_ENV = "MEDL_COLD_KERNELS"
 # What the server imports before it forks: what every unit's first cell imports and
-# what ipykernel needs to start. Nothing that picks a matplotlib backend (pyplot).
+# what ipykernel needs to start (matplotlib comes with them: see serve).
 MODULES = ("numpy", "tensorflow", "keras", "ipykernel.kernelapp")
 # Environment variables a kernel's launcher may have and the server may not (or with
 # another value): ones that none of MODULES reads at import time. jupyter_client's
@@ -60,6 +65,17 @@ VOLATILE = ("JPY_PARENT_PID", "JPY_SESSION_NAME", "PYDEVD_DISABLE_FILE_VALIDATIO
 _IPKERNEL_BACKEND = "module://matplotlib_inline.backend_inline"
 # A request carries the launcher's argv, environment and working directory.
 MAX_REQUEST = 1 << 20
+# How the kernel command and the server start: like ipykernel_launcher, each first drops
+# the working directory from sys.path (with `python -m` it would come first, and a
+# student's json.py beside the notebook would replace the standard library's).
+_LAUNCH = (
+    "import sys, runpy; del sys.path[0]; "
+    "runpy.run_module('autograder.course.warm_launcher', run_name='__main__')"
+)
+_SERVE = (
+    "import sys, runpy; del sys.path[0]; "
+    "runpy.run_module('autograder.course.warm_kernels', run_name='__main__')"
+)
 
 
 @contextlib.contextmanager
@@ -71,29 +87,34 @@ def warm_kernels(env: dict[str, str]) -> Iterator[dict[str, str]]:
     differs from ``env`` in anything but :data:`VOLATILE` starts cold, as do all kernels
     when ``$MEDL_COLD_KERNELS`` is set.
     """
-    if os.environ.get(COLD_ENV):
+    if env.get(COLD_ENV):
         yield env
         return
     home = Path(tempfile.mkdtemp(prefix="medl-warm-"))
     spec = home / "kernels" / "python3"
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "autograder.course.warm_launcher", "-f",
-                 "{connection_file}"],
+        "argv": [sys.executable, "-c", _LAUNCH, "-f", "{connection_file}"],
         "display_name": "Python 3 (ipykernel, forked warm)",
         "language": "python",
         "metadata": {"debugger": False},
     }, indent=1))  # fmt: skip
     paths = [str(home), *filter(None, [env.get("JUPYTER_PATH")])]
     env = {**env, "JUPYTER_PATH": os.pathsep.join(paths), SOCKET_ENV: str(home / "fork.sock")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "autograder.course.warm_kernels", env[SOCKET_ENV]],
-        env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
+    log = home / "server.log"
+    with log.open("wb") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-c", _SERVE, env[SOCKET_ENV]], cwd=home, env=env,
+            stdin=subprocess.PIPE, stdout=stderr, stderr=stderr, start_new_session=True,
+        )  # fmt: skip
     try:
         yield env
     finally:
+        died = server.poll()
+        if died is not None:
+            # Kernels started cold meanwhile, which is slower, not wrong: say why.
+            tail = log.read_text(errors="replace")[-2000:]
+            print(f"medl: the warm-kernel server stopped early ({died}):\n{tail}", file=sys.stderr)
         # Closing its stdin tells the server to kill its kernels and exit. A server still
         # importing cannot hear it: it is terminated, and any kernel it had forked exits
         # within a second of it (see _run_kernel).
@@ -144,9 +165,13 @@ def serve(path: str) -> None:
                 return
             if key.data == "accept":
                 connection, _ = listener.accept()
+                # The child must hold no other launcher's connection (it could answer for
+                # that launcher's kernel) and not the server's own sockets.
+                others = [c for c in kernels.values() if c is not None]
                 pid = _fork_kernel(
-                    connection, own_env, set_by_imports, close_in_child=[listener, selector]
-                )
+                    connection, own_env, set_by_imports,
+                    close_in_child=[listener, selector, sys.stdin, *others],
+                )  # fmt: skip
                 if pid is None:
                     connection.close()
                 else:
@@ -170,27 +195,30 @@ def _fork_kernel(
     close_in_child: list,
 ) -> int | None:
     """Answer one launcher's request: fork its kernel (its pid) or tell it to start cold."""
+    fds: list[int] = []
     try:
         connection.settimeout(10)
         data, fds, _, _ = socket.recv_fds(connection, MAX_REQUEST, 3)
         request = json.loads(data)
         argv, env, cwd = request["argv"], request["env"], request["cwd"]
     except (OSError, ValueError, KeyError, TypeError):
-        return None
+        for fd in fds:
+            os.close(fd)
+        return None  # not a launcher's request; closing the connection is the answer
     differing = sorted(
         key for key in set(env) | set(own_env)
         if key not in VOLATILE and env.get(key) != own_env.get(key)
     )  # fmt: skip
-    if differing or len(fds) != 3:
-        reason = (
-            f"environment differs from the fork server's in {differing}"
-            if differing
-            else ("no standard streams passed")
-        )
+    reason = f"environment differs from the fork server's in {differing}" if differing else ""
+    if len(fds) != 3:
+        reason = "no standard streams passed"
+    if reason:
         _send(connection, {"cold": reason})
         for fd in fds:
             os.close(fd)
         return None
+    sys.stdout.flush()
+    sys.stderr.flush()
     pid = os.fork()
     if pid == 0:
         code = 1
@@ -199,26 +227,28 @@ def _fork_kernel(
                 resource.close()
             connection.close()
             code = _run_kernel(argv, {**env, **set_by_imports}, cwd, fds)
+        except BaseException:
+            # To the launcher's stderr once _run_kernel has taken its streams: nbgrader's log.
+            traceback.print_exc()
         finally:
             os._exit(code)
     for fd in fds:
         os.close(fd)
     connection.settimeout(None)
-    _send(connection, {"pid": pid})
+    if not _send(connection, {"pid": pid}):
+        _kill_group(pid)  # the launcher gave up waiting; nobody would stop this kernel
     return pid
 
 
 def _run_kernel(argv: list[str], env: dict[str, str], cwd: str, fds: list[int]) -> int:
     """In the child: become the kernel a cold ``python -m ipykernel_launcher`` would be."""
     os.setsid()  # its own process group, as jupyter_client gives a kernel it launches
-    sys.stdin.close()  # the server's pipe from its parent
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
         os.close(fd)
-    sys.stdin = open(0, closefd=False)  # noqa: SIM115 - fd 0 outlives this function
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
-        signal.signal(sig, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # The server set no signal handlers: the dispositions are a fresh interpreter's
+    # (SIGPIPE ignored, SIGINT raising KeyboardInterrupt) and stay as they are.
+    sys.stdin = sys.__stdin__ = open(0, closefd=False)  # noqa: SIM115 - fd 0 outlives this
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
@@ -262,8 +292,7 @@ def _reap(kernels: dict[int, socket.socket | None], selector: selectors.BaseSele
             continue
         selector.unregister(connection)
         code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-        with contextlib.suppress(OSError):
-            _send(connection, {"returncode": code})
+        _send(connection, {"returncode": code})
         connection.close()
 
 
@@ -272,12 +301,14 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-def _send(connection: socket.socket, message: dict) -> None:
-    connection.sendall(json.dumps(message).encode())
+def _send(connection: socket.socket, message: dict) -> bool:
+    """Send ``message``; False when the launcher is gone."""
+    try:
+        connection.sendall(json.dumps(message).encode())
+    except OSError:
+        return False
+    return True
 
 
 if __name__ == "__main__":
-    # Like ipykernel_launcher: the working directory is not an import root of the kernel.
-    if sys.path and sys.path[0] in ("", os.getcwd()):
-        del sys.path[0]
     serve(sys.argv[1])

@@ -50,11 +50,14 @@ def _connect(path: str) -> socket.socket | None:
         try:
             connection.connect(path)
             return connection
-        except OSError:
+        except FileNotFoundError:  # not bound yet: the server is starting
             connection.close()
             if time.monotonic() > deadline:
                 return None
             time.sleep(0.05)
+        except OSError:  # refused: the server is gone
+            connection.close()
+            return None
 
 
 def _stand_in(connection: socket.socket, argv: list[str]) -> None:
@@ -71,8 +74,9 @@ def _stand_in(connection: socket.socket, argv: list[str]) -> None:
     pid = reply["pid"]
 
     def forward(signum, _frame):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signum)
+        # To the kernel's process group, as jupyter_client signals a kernel it launched.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signum)
 
     for signum in FORWARDED:
         signal.signal(signum, forward)
@@ -88,7 +92,8 @@ def _stand_in(connection: socket.socket, argv: list[str]) -> None:
         os._exit(1)
     if code < 0:
         # Die the way the kernel died, so jupyter_client reports the same signal.
-        signal.signal(-code, signal.SIG_DFL)
+        with contextlib.suppress(OSError, ValueError):  # SIGKILL's cannot be set (nor needs to)
+            signal.signal(-code, signal.SIG_DFL)
         os.kill(os.getpid(), -code)
     os._exit(code & 0xFF)
 

@@ -1,13 +1,16 @@
 """Warm kernels: forked from a server that imported TensorFlow, otherwise fresh kernels.
 
 Each test starts kernels the way nbgrader does (jupyter_client and the kernelspec the
-server's block puts first on the Jupyter path) and looks at them from inside and outside.
+server's block puts first on the Jupyter path) and looks at them from inside and outside;
+the last one runs nbgrader itself.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -17,8 +20,10 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
+from autograder.authoring import cells as authoring
+from autograder.contract import notebook as notebooks
 from autograder.course import directory
-from autograder.course.directory import tool_env
+from autograder.course.directory import Course, tool_env
 from autograder.course.warm_kernels import SOCKET_ENV, warm_kernels
 
 pytestmark = pytest.mark.xdist_group("warm_kernels")
@@ -32,12 +37,12 @@ def warm_env():
 
 
 @contextlib.contextmanager
-def kernel(env: dict[str, str], stderr=None):
+def kernel(env: dict[str, str], stderr=None, cwd=None):
     """A kernel started from the python3 kernelspec ``env`` puts first; yields (km, client)."""
     first = Path(env["JUPYTER_PATH"].split(os.pathsep)[0]) if "JUPYTER_PATH" in env else None
     specs = KernelSpecManager(kernel_dirs=[str(first / "kernels")]) if first else None
     manager = KernelManager(kernel_name="python3", kernel_spec_manager=specs)
-    manager.start_kernel(env=env, stderr=stderr)
+    manager.start_kernel(env=env, stderr=stderr, cwd=str(cwd or Path.cwd()))
     client = manager.client()
     client.start_channels()
     try:
@@ -95,8 +100,39 @@ def test_each_kernel_draws_its_own_unseeded_randomness(warm_env):
     draws = []
     for _ in range(2):
         with kernel(warm_env) as (_, client):
-            draws.append(run(client, code)[0])
-    assert draws[0] != draws[1]
+            draws.append(run(client, code)[0].split())
+    (python_1, numpy_1), (python_2, numpy_2) = draws
+    assert python_1 != python_2 and numpy_1 != numpy_2
+
+
+# What a notebook can see of how its kernel started, apart from the process ids.
+STARTUP_FACTS = """
+import json, os, signal, sys
+import tensorflow, keras
+print(json.dumps({
+    "path": sys.path, "argv0": os.path.basename(sys.argv[0]), "cwd": os.getcwd(),
+    "signals": {name: str(signal.getsignal(getattr(signal, name)))
+                for name in ("SIGINT", "SIGTERM", "SIGPIPE", "SIGCHLD", "SIGHUP")},
+    "env": sorted(set(os.environ) - {"SOCKET_ENV"}),
+    "stdin_open": not sys.__stdin__.closed,
+    "mpl_backend": os.environ.get("MPLBACKEND"),
+}))
+""".replace("SOCKET_ENV", SOCKET_ENV)
+
+
+def test_a_warm_kernel_starts_like_a_cold_one(warm_env, tmp_path):
+    # Beside the notebook: a module that shadows the standard library's json. A cold
+    # kernel's launcher drops the notebook's folder from sys.path first; so must ours.
+    (tmp_path / "json.py").write_text("raise SystemExit('the notebook folder shadowed json')\n")
+    cold_env = {k: v for k, v in warm_env.items() if k != SOCKET_ENV}
+    facts = {}
+    for mode, env in (("warm", warm_env), ("cold", cold_env)):
+        with kernel(env, cwd=tmp_path) as (_, client):
+            assert run(client, "import sys\nprint('tensorflow' in sys.modules)")[0].strip() == (
+                "True" if mode == "warm" else "False"
+            )
+            facts[mode] = json.loads(run(client, STARTUP_FACTS)[0])
+    assert facts["warm"] == facts["cold"]
 
 
 def test_figures_are_shown_inline_as_in_a_cold_kernel(warm_env):
@@ -126,11 +162,11 @@ def test_a_killed_launcher_takes_its_kernel_with_it(warm_env):
         assert gone_within(pid, 10), "the kernel outlived its launcher"
 
 
-def test_a_kernel_that_exits_ends_its_launcher_with_its_code(warm_env):
+@pytest.mark.parametrize(("code", "status"), [("os._exit(3)", 3), ("os.kill(os.getpid(), 9)", -9)])
+def test_a_kernel_that_ends_ends_its_launcher_the_same_way(warm_env, code, status):
     with kernel(warm_env) as (manager, client):
-        client.execute("import os\nos._exit(3)")
-        process = manager.provisioner.process
-        assert process.wait(timeout=10) == 3
+        client.execute(f"import os\n{code}")
+        assert manager.provisioner.process.wait(timeout=10) == status
 
 
 def test_a_different_environment_starts_a_cold_kernel(warm_env, tmp_path):
@@ -158,18 +194,22 @@ def test_leaving_the_block_stops_the_server_and_its_kernels():
     with contextlib.ExitStack() as later:
         with warm_kernels({**tool_env(), "TF_CPP_MIN_LOG_LEVEL": "2"}) as env:
             home = Path(env[SOCKET_ENV]).parent
-            manager, client = later.enter_context(kernel(env))
+            _, client = later.enter_context(kernel(env))
             pid = int(run(client, "import os\nprint(os.getpid())")[0])
-            servers = [p for p in Path("/proc").glob("[0-9]*") if str(home) in _cmdline(p)]
-            assert servers, "no fork server process found"
+            server = _parent_of(pid)
+            assert str(home) in _cmdline(server)
         assert gone_within(pid, 10), "a kernel outlived its fork server"
-        assert all(gone_within(int(p.name), 10) for p in servers)
+        assert gone_within(server, 10), "the fork server outlived its block"
         assert not home.exists()
 
 
-def _cmdline(proc: Path) -> str:
+def _parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def _cmdline(pid: int) -> str:
     try:
-        return (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
 
@@ -177,13 +217,36 @@ def _cmdline(proc: Path) -> str:
 def test_only_autograde_runs_with_warm_kernels(monkeypatch, tmp_path):
     calls = []
 
+    @contextlib.contextmanager
+    def fake_server(env):
+        yield {**env, SOCKET_ENV: "fake"}
+
     def fake_run(command, **kwargs):
-        calls.append((command[3], SOCKET_ENV in kwargs["env"]))
+        calls.append((command[3], kwargs["env"].get(SOCKET_ENV)))
         return subprocess.CompletedProcess(command, 0, "", "")
 
+    monkeypatch.setattr(directory, "warm_kernels", fake_server)
     monkeypatch.setattr(directory.subprocess, "run", fake_run)
     course = directory.Course(tmp_path)
     course.nbgrader("generate_assignment", "unit01")
     course.nbgrader("autograde", "unit01")
     course.nbgrader("autograde", "unit01", warm=False)
-    assert calls == [("generate_assignment", False), ("autograde", True), ("autograde", False)]
+    assert calls == [("generate_assignment", None), ("autograde", "fake"), ("autograde", None)]
+
+
+@pytest.mark.slow
+def test_nbgrader_autograde_gets_a_warm_kernel_for_every_notebook(tmp_path, repo):
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy2(repo / "nbgrader_config.py", root / "nbgrader_config.py")
+    probe = authoring.code("import sys\nprint('tensorflow' in sys.modules)")
+    notebooks.write(authoring.notebook([probe]), root / "solutions" / "unit96" / "unit96.ipynb")
+    course = Course(root)
+    course.nbgrader("generate_assignment", "unit96", "--force")
+    for student in ("ann", "bob"):
+        course.submit(student, "unit96", notebooks.read(course.release_notebook("unit96")))
+    done = course.nbgrader("autograde", "unit96", "--force")
+    assert "starting a cold kernel" not in done.stdout + done.stderr
+    for student in ("ann", "bob"):
+        cell = course.autograded_notebook(student, "unit96").cells[0]
+        assert [o.get("text") for o in cell.outputs] == ["True\n"], cell.outputs

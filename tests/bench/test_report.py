@@ -148,7 +148,21 @@ def test_train_and_quality_tables():
 def test_machine_line_and_missing_sections():
     text = report.render(_results())
     assert "2 CPUs (Test CPU)" in text and "commit 0123456789" in text
-    assert "Not measured yet: notebooks, units." in text
+    assert "Not measured yet: notebooks, units, kernels." in text
+
+
+def test_kernels_table_has_both_modes_and_the_ratio():
+    results = _results()
+    results["sections"]["kernels"] = {"mode": "full", "data": {
+        "unit": "unit01", "submissions": 4, "repeats": 3,
+        "runs_s": {"warm": [30.0, 31.0, 29.0], "cold": [52.0, 50.0, 51.0]},
+        "seconds_per_submission": {"warm": 7.5, "cold": 12.75},
+        "saved_per_submission_s": 5.25, "ratio_warm_to_cold": 0.59}}  # fmt: skip
+    text = report.render(results)
+    assert _row(text, "cold")[1:] == ["12.75", "52.0, 50.0, 51.0"]
+    assert _row(text, "warm")[1:] == ["7.50", "30.0, 31.0, 29.0"]
+    assert "Warm / cold: 0.59×; 5.25 s saved per notebook." in text
+    assert "4 copies of unit01's reference" in text
 
 
 def test_readme_section_is_replaced_between_markers(tmp_path):

@@ -15,8 +15,8 @@ UNITS = units()
 # when the long ones start first and the short ones fill the end; an order that has gone
 # stale costs balance, never a result. Units not listed go last.
 COSTLIEST_FIRST = (
-    "unit10", "unit06", "unit03", "unit08", "unit04",
-    "unit05", "unit09", "unit07", "unit02", "unit01",
+    "unit08", "unit04", "unit10", "unit03", "unit06",
+    "unit09", "unit05", "unit07", "unit01", "unit02",
 )  # fmt: skip
 
 
