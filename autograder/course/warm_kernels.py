@@ -65,17 +65,17 @@ VOLATILE = ("JPY_PARENT_PID", "JPY_SESSION_NAME", "PYDEVD_DISABLE_FILE_VALIDATIO
 _IPKERNEL_BACKEND = "module://matplotlib_inline.backend_inline"
 # A request carries the launcher's argv, environment and working directory.
 MAX_REQUEST = 1 << 20
+
+
 # How the kernel command and the server start: like ipykernel_launcher, each first drops
 # the working directory from sys.path (with `python -m` it would come first, and a
 # student's json.py beside the notebook would replace the standard library's).
-_LAUNCH = (
-    "import sys, runpy; del sys.path[0]; "
-    "runpy.run_module('autograder.course.warm_launcher', run_name='__main__')"
-)
-_SERVE = (
-    "import sys, runpy; del sys.path[0]; "
-    "runpy.run_module('autograder.course.warm_kernels', run_name='__main__')"
-)
+def _without_cwd(module: str) -> str:
+    return f"import sys, runpy; del sys.path[0]; runpy.run_module({module!r}, run_name='__main__')"
+
+
+_LAUNCH = _without_cwd("autograder.course.warm_launcher")
+_SERVE = _without_cwd("autograder.course.warm_kernels")
 
 
 @contextlib.contextmanager

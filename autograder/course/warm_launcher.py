@@ -22,7 +22,7 @@ import socket
 import sys
 import time
 
-# The names the server module defines; repeated so this module imports nothing heavy.
+# Defined here, not in the server's module, so that this one imports nothing heavy.
 SOCKET_ENV = "MEDL_WARM_KERNELS"
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
              signal.SIGUSR2)  # fmt: skip
