@@ -8,6 +8,12 @@ The contract run plants a unit's mistakes several to a submission
 share one run, which stops after the last of them, so a unit costs a handful of notebook
 runs instead of one per mistake. The demo's students run whole notebooks, one mistake
 each.
+
+What packing cannot see is a mistake's cost beyond its span: the restore hands the later
+cells the reference's functions, where a student's notebook would hand them the mistaken
+ones (a wrong TD target reaches the DQN that trains with it). ``--whole`` grades chosen
+mistakes the demo's way, each alone in a whole notebook, and flags every cell whose score
+differs from the declaration, so an author can see such a cost and declare it.
 """
 
 from __future__ import annotations
@@ -114,7 +120,12 @@ def hand_in(
 
 
 def sample_students(
-    course: Course, unit: str, *, which: str = "all", only: tuple[str, ...] = ()
+    course: Course,
+    unit: str,
+    *,
+    which: str = "all",
+    only: tuple[str, ...] = (),
+    whole: bool = False,
 ) -> dict[str, list[Mutant]]:
     """The sample students for ``unit`` (its release must exist) and their mistakes.
 
@@ -124,6 +135,8 @@ def sample_students(
             one mistake each).
         only: when given, just the reference and these mutants (an author trying a few),
             planted as the contract run plants them.
+        whole: with ``only``, each of those mutants is a student of its own (named after
+            it) who hands in the whole notebook with just that mistake.
     """
     if which not in ("all", "demo"):
         raise ValueError(f"which must be 'all' or 'demo', got {which!r}")
@@ -135,6 +148,11 @@ def sample_students(
         if unknown:
             raise ValueError(f"no mutants named {unknown} in {unit}")
         mutants = [by_name[name] for name in only]
+        if whole:
+            students.update({m.name: [m] for m in mutants})
+            return students
+    elif whole:
+        raise ValueError("whole needs the mutants to hand in (only)")
     elif which == "demo":
         students[BLANK] = []
         students.update({role: [m] for role, m in samples.demo_roles(unit).items()})
@@ -148,13 +166,22 @@ def sample_students(
 
 
 def run_unit(
-    course: Course, unit: str, *, which: str = "all", only: tuple[str, ...] = ()
+    course: Course,
+    unit: str,
+    *,
+    which: str = "all",
+    only: tuple[str, ...] = (),
+    whole: bool = False,
 ) -> UnitRun:
-    """Release ``unit`` in ``course``, hand in its sample students, autograde them all."""
+    """Release ``unit`` in ``course``, hand in its sample students, autograde them all.
+
+    ``whole``: see ``sample_students``; those students run the whole notebook.
+    """
     started = time.perf_counter()
     course.nbgrader("generate_assignment", unit, "--force", "--log-level=WARN")
-    students = sample_students(course, unit, which=which, only=only)
-    skipped, reach = hand_in(course, unit, students, whole=which == "demo" and not only)
+    students = sample_students(course, unit, which=which, only=only, whole=whole)
+    whole_notebooks = whole or (which == "demo" and not only)
+    skipped, reach = hand_in(course, unit, students, whole=whole_notebooks)
     course.nbgrader("autograde", unit, "--force", "--log-level=WARN")
     run = UnitRun(unit=unit, course=course, students=students, scores=course.scores(unit),
                   skipped=skipped, reach=reach)  # fmt: skip
@@ -170,9 +197,17 @@ def main() -> None:
     parser.add_argument("--which", default="all", choices=["all", "demo"])
     parser.add_argument("--only", nargs="+", default=(), metavar="MUTANT",
                         help="grade just the reference and these mutants")  # fmt: skip
+    parser.add_argument("--whole", action="store_true",
+                        help="with --only: each mutant alone in a whole notebook, as a student "
+                             "with just that mistake would hand it in")  # fmt: skip
     args = parser.parse_args()
+    if args.whole and not args.only:
+        parser.error("--whole needs --only MUTANT ...")
+    unknown = sorted(set(args.only) - {m.name for m in samples.mutants(args.unit)})
+    if unknown:  # the author's typo: say so before a release is built
+        parser.error(f"no mutants named {unknown} in {args.unit}")
     course = Course.create(args.course_dir, [args.unit])
-    run = run_unit(course, args.unit, which=args.which, only=tuple(args.only))
+    run = run_unit(course, args.unit, which=args.which, only=tuple(args.only), whole=args.whole)
     for student, cells in sorted(run.scores.items()):
         expected = run.expected(student)
         planted = ", ".join(m.name for m in run.students.get(student, ()))

@@ -276,3 +276,26 @@ def once_per_submission(compute: Callable[[Submission], Any]) -> Callable[[Submi
         return results[id(submission)][1]
 
     return cached
+
+
+def inherited_mistakes(submission: Submission, pieces: dict[str, tuple[str, Callable[[Submission], Any]]]) -> str:
+    """A note for a failure message: which of the student's own functions, used by the
+    code that failed, fail their own checks.
+
+    A cell that trains or searches with the student's earlier functions inherits their
+    mistakes (a TD target without the terminal mask leaves a DQN that cannot balance the
+    pole); the note sends the student to the cell where the mistake is. ``pieces`` maps a
+    function's name to its graded cell and a check of it (raising ``CheckFailure``). It
+    is run only after a failure, so an honest submission pays nothing for it.
+    """
+    failing = []
+    for name, (cell, check) in pieces.items():
+        try:
+            check(submission)
+        except Exception:  # a wrong value, a crash in the student's code: either way it fails
+            failing.append(f"{name} ({cell})")
+    if not failing:
+        return ""
+    one = len(failing) == 1
+    return (f"\n  note: this uses your {' and '.join(failing)}, which "
+            f"{'fails its' if one else 'fail their'} own checks: fix {'that' if one else 'those'} first")

@@ -152,3 +152,17 @@ def test_a_packed_submission_runs_and_scores_each_span_alone(tmp_path):
         if notebooks.is_test_cell(cell) and any(o.output_type == "error" for o in cell.outputs)
     }
     assert failed == {"toy_a", "toy_c", "toy_d"}  # b keeps full marks; d's answer is a stub
+
+
+def test_whole_hands_in_each_chosen_mistake_alone():
+    from autograder.authoring import samples
+    from autograder.authoring.pipeline import REFERENCE as REFERENCE_STUDENT
+    from autograder.authoring.pipeline import sample_students
+
+    chosen = ("td_targets_without_terminal_mask", "dqn_loss_summed")
+    # The whole mode needs no release: nothing is packed, so the course is never read.
+    students = sample_students(None, "unit09", only=chosen, whole=True)
+    by_name = {m.name: m for m in samples.mutants("unit09")}
+    assert students == {REFERENCE_STUDENT: [], **{name: [by_name[name]] for name in chosen}}
+    with pytest.raises(ValueError, match="needs the mutants"):
+        sample_students(None, "unit09", whole=True)

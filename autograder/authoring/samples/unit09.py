@@ -3,7 +3,9 @@
 Scores were measured with ``python -m autograder.authoring.pipeline unit09 DIR`` and are
 ``points × passed weight / total weight`` over a cell's hidden checks (4 decimals). The
 module is a catalogue: one entry per planted mistake, with the comment that says why a
-student would write it and which check meets it.
+student would write it and which check meets it. A mistake also declares what it costs the
+later cells that run the mistaken function (policy_iteration runs tabulate, the DQN trains
+with the targets and the loss), as measured with ``--whole --only MUTANT``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ MUTANTS = [
         cell="unit09_value_iteration_impl",
         find="T[s, a, s_next] += p * (1.0 - done)",
         replace="T[s, a, s_next] = p * (1.0 - done)",
-        expected={"unit09_value_iteration": 0.0},
+        # policy_iteration tabulates with it too.
+        expected={"unit09_value_iteration": 0.0, "unit09_policy_iteration": 0.75},
         message="T of tabulate on a random decision process",
     ),
     Mutant(
@@ -29,7 +32,7 @@ MUTANTS = [
         cell="unit09_value_iteration_impl",
         find="T[s, a, s_next] += p * (1.0 - done)",
         replace="T[s, a, s_next] += p",
-        expected={"unit09_value_iteration": 1.5},
+        expected={"unit09_value_iteration": 1.5, "unit09_policy_iteration": 1.5},
         message="V of value_iteration vs the exact V* (random_mdp_gamma_0.8 case)",
     ),
     Mutant(
@@ -86,8 +89,9 @@ MUTANTS = [
         cell="unit09_q_update_impl",
         find="target = r + gamma * (1.0 - float(terminated)) * Q[s_next].max()",
         replace="target = r + gamma * (1.0 - float(terminated)) * Q[s].max()",
-        # Terminal transitions do not bootstrap, so only the ordinary ones show it.
-        expected={"unit09_q_update": 1.0},
+        # Terminal transitions do not bootstrap, so only the ordinary ones show it. q_learning
+        # learns nothing with it: the replay differs and no episode reaches the goal.
+        expected={"unit09_q_update": 1.0, "unit09_q_learning": 0.0},
         message="Q after q_update on transition 0",
     ),
     # --- Q-learning (3 points: the exact replay, the success rate of frozenlake_Q) -----------
@@ -137,6 +141,9 @@ MUTANTS = [
         cell="unit09_replay_buffer_impl",
         find="rows = rng.integers(0, len(self), size=batch_size)",
         replace="rows = rng.integers(0, self.capacity, size=batch_size)",
+        # Not declared: what it costs the CartPole DQN. Trained on zero rows for a while,
+        # the agent ends near the bar (whole notebook on the 2-core CPU: 1 of 4, a mean of
+        # about 220 on the public episodes), so the cost depends on the machine's steps.
         expected={"unit09_replay_buffer": 2.0},
         message="no transition that was added",
     ),
@@ -165,7 +172,9 @@ MUTANTS = [
         cell="unit09_dqn_targets_impl",
         find="return rewards + gamma * (1.0 - terminated) * next_q_target.max(axis=1)",
         replace="return rewards + gamma * next_q_target.max(axis=1)",
-        expected={"unit09_dqn_targets": 2.0},
+        # The DQN trains with it: every step bootstraps, the values only grow, and the
+        # greedy policy drops the pole within ten steps.
+        expected={"unit09_dqn_targets": 2.0, "unit09_cartpole_dqn": 1.0},
         message="td_targets on a batch of 16",
     ),
     Mutant(
@@ -220,7 +229,8 @@ MUTANTS = [
         cell="unit09_dqn_loss_impl",
         find="taken = tf.gather(q_values, tf.cast(actions, tf.int32), batch_dims=1)",
         replace="taken = tf.constant(np.take_along_axis(q_values.numpy(), np.asarray(actions)[:, None], 1)[:, 0])",
-        expected={"unit09_dqn_loss": 1.3333},
+        # The DQN cannot learn through it either.
+        expected={"unit09_dqn_loss": 1.3333, "unit09_cartpole_dqn": 1.0},
         message="dqn_loss has no gradient with respect to q_values",
     ),
     # --- CartPole (4 points: the network's layers, gate, the grader's 20 episodes) -----------

@@ -6,17 +6,41 @@ The trained ``cartpole_q`` is judged through the grader's own network of that sh
 holding its weights (gate: it must be exactly that network), so only what was learned
 counts: its greedy policy plays 20 CartPole-v1 episodes from seeds only the grader has,
 and the mean return must reach 195 (a random policy lasts about 22 steps; the reference
-reaches 500, the most an episode allows).
+reaches 500, the most an episode allows). The training loop ran on the student's
+exploration schedule, targets, replay buffer and loss; when the policy falls short, the
+message names those of them that fail their own checks.
 """
 
 import keras
 import pytest
 
-from autograder.contract.kit import grader_copy, layers_in_order, once_per_submission
+from autograder.checks.unit09 import test_dqn_loss as loss_checks
+from autograder.checks.unit09 import test_dqn_targets as target_checks
+from autograder.checks.unit09 import test_replay_buffer as buffer_checks
+from autograder.contract.kit import (
+    grader_copy,
+    inherited_mistakes,
+    layers_in_order,
+    once_per_submission,
+)
 from course_lib import rl
 from course_lib.testing import CheckFailure, assert_at_least
 
 SPEC = "Input((4,)) -> Dense(256, relu) -> Dense(256, relu) -> Dense(2)"
+
+
+def buffer_stores_and_samples(submission) -> None:
+    buffer_checks.test_lengths(submission)
+    buffer_checks.test_sampling_is_uniform(submission)  # partly filled and wrapped
+
+
+# What rl.train_dqn called in the notebook, each with a check of the part the loop uses.
+TRAINING_PIECES = {
+    "linear_epsilon": ("unit09_dqn_targets", target_checks.test_linear_epsilon),
+    "td_targets": ("unit09_dqn_targets", target_checks.test_td_targets),
+    "ReplayBuffer": ("unit09_replay_buffer", buffer_stores_and_samples),
+    "dqn_loss": ("unit09_dqn_loss", loss_checks.test_dqn_loss_gradient),
+}
 
 
 def reference_network(units: int = 256) -> keras.Model:
@@ -50,5 +74,8 @@ def test_greedy_policy_balances_the_pole(submission, record_property):
     returns = rl.greedy_returns(lambda x: model(x, training=False).numpy(), range(9_090_000, 9_090_020))
     record_property("note", f"greedy returns on 20 episodes of the grader's: mean {returns.mean():.1f}, "
                             f"min {returns.min():.0f}")  # fmt: skip
-    assert_at_least(returns.mean(), 195, name="mean return of cartpole_q's greedy policy on 20 CartPole-v1 "
-                    "episodes of the grader's")  # fmt: skip
+    try:
+        assert_at_least(returns.mean(), 195, name="mean return of cartpole_q's greedy policy on 20 CartPole-v1 "
+                        "episodes of the grader's")  # fmt: skip
+    except CheckFailure as failure:
+        raise CheckFailure(str(failure) + inherited_mistakes(submission, TRAINING_PIECES)) from None

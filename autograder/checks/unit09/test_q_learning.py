@@ -5,17 +5,26 @@ own implementation on a random 4x4 lake (300 episodes, seed and step sizes of it
 the tables must agree to rounding. The greedy policy of ``frozenlake_Q`` is then played for
 3,000 episodes from the grader's seeds on gymnasium's 4x4 slippery lake: at least 70 %
 must reach the goal (gymnasium's threshold; the optimal policy succeeds about 74 % of the
-time, so 3,000 episodes put the bar 5 standard errors below it).
+time, so 3,000 episodes put the bar 5 standard errors below it). Both use the student's
+``q_update``; a failure names it when it fails its own checks.
 """
 
 import numpy as np
 import pytest
 
+from autograder.checks.unit09 import test_q_update as update_checks
 from autograder.checks.unit09.common import random_lake
-from autograder.contract.kit import once_per_submission
+from autograder.contract.kit import inherited_mistakes, once_per_submission
 from course_lib import rl
 from course_lib.testing import CheckFailure, assert_at_least, assert_close
 
+
+def q_update_steps(submission) -> None:
+    for kind in ("ordinary", "terminal"):
+        update_checks.test_q_update_steps(submission, kind)
+
+
+Q_UPDATE = {"q_update": ("unit09_q_update", q_update_steps)}
 REPLAY = {"episodes": 300, "alpha": 0.2, "gamma": 0.95, "eps_start": 1.0, "eps_end": 0.1, "seed": 9401}
 
 
@@ -41,9 +50,12 @@ def test_q_learning_replays_exactly(submission):
     expected = reference_q_learning(desc, **REPLAY)
     got = np.asarray(submission.call("q_learning", desc, *REPLAY.values()), dtype=float)
     settings = ", ".join(f"{k}={v}" for k, v in REPLAY.items())
-    assert_close(got, expected, rtol=1e-9, atol=1e-12,
-                 name=f"q_learning on a 4x4 lake of the grader's ({settings}) vs the same algorithm replayed "
-                      "(draws in the notebook's order: rng.random() every step, rng.integers(A) when exploring)")  # fmt: skip
+    try:
+        assert_close(got, expected, rtol=1e-9, atol=1e-12,
+                     name=f"q_learning on a 4x4 lake of the grader's ({settings}) vs the same algorithm replayed "
+                          "(draws in the notebook's order: rng.random() every step, rng.integers(A) when exploring)")  # fmt: skip
+    except CheckFailure as failure:
+        raise CheckFailure(str(failure) + inherited_mistakes(submission, Q_UPDATE)) from None
 
 
 @once_per_submission
@@ -58,4 +70,7 @@ def greedy_policy(submission) -> np.ndarray:
 def test_policy_succeeds_on_fresh_episodes(submission, record_property):
     rate = rl.success_rate(greedy_policy(submission), range(940_000, 943_000))
     record_property("note", f"success rate {rate:.3f} on 3000 episodes of the grader's")
-    assert_at_least(rate, 0.70, name="success rate of frozenlake_Q's greedy policy on 3000 episodes of the grader's")
+    try:
+        assert_at_least(rate, 0.70, name="success rate of frozenlake_Q's greedy policy on 3000 episodes of the grader's")
+    except CheckFailure as failure:
+        raise CheckFailure(str(failure) + inherited_mistakes(submission, Q_UPDATE)) from None
