@@ -21,7 +21,10 @@ The contract stays as strict as one submission per mistake: every graded cell of
 packed submission is checked, the cells between spans must keep full marks, and a
 mistake that leaks state past its span (an input changed in place, a random stream drawn
 out of order) shows up as a mismatch in a later span. Such a mistake is marked
-``solo`` and gets a submission of its own.
+``solo`` and gets a submission of its own. One thing the restore does hide: a later cell
+that calls the mistaken function gets the reference's, so a mistake must declare the
+later cells it costs, which stretches its span over them; the pipeline's ``--whole`` mode
+grades a mistake alone in a whole notebook to find those cells.
 """
 
 from __future__ import annotations

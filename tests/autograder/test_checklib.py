@@ -6,6 +6,7 @@ from autograder.contract.kit import (
     assert_raises_value_error,
     float64,
     grader_copy,
+    inherited_mistakes,
     names_used,
 )
 from autograder.contract.sources import NotebookSources
@@ -102,3 +103,20 @@ def test_grader_copy_holds_the_weights_of_the_model_a_function_returns():
     np.testing.assert_allclose(copy(x).numpy(), models["b"](x).numpy(), rtol=1e-6)
     with pytest.raises(CheckFailure, match=r"pick\('a'\) must be Dense\(4\)"):
         grader_copy(student, "pick", _dense(4), args=("a",), spec="Dense(4)")
+
+
+def test_inherited_mistakes_names_only_the_pieces_that_fail():
+    def passes(submission):
+        return None
+
+    def fails(submission):
+        raise CheckFailure("wrong values")
+
+    def crashes(submission):  # the student's function raised inside the check
+        raise ZeroDivisionError
+
+    assert inherited_mistakes(None, {"f": ("unit99_f", passes)}) == ""
+    one = inherited_mistakes(None, {"f": ("unit99_f", passes), "g": ("unit99_g", fails)})
+    assert one == "\n  note: this uses your g (unit99_g), which fails its own checks: fix that first"
+    two = inherited_mistakes(None, {"g": ("unit99_g", fails), "h": ("unit99_h", crashes)})
+    assert two.endswith("your g (unit99_g) and h (unit99_h), which fail their own checks: fix those first")
