@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.authoring import packing, samples, trivial
+from autograder.authoring import packing, reach, samples, trivial
 from autograder.contract import notebook as notebooks
 from autograder.contract.notebook import Mutant
 from autograder.course.directory import Course
@@ -135,8 +135,9 @@ def sample_students(
             one mistake each).
         only: when given, just the reference and these mutants (an author trying a few),
             planted as the contract run plants them.
-        whole: with ``only``, each of those mutants is a student of its own (named after
-            it) who hands in the whole notebook with just that mistake.
+        whole: each mutant a student of its own (named after it) who hands in the whole
+            notebook with just that mistake: those of ``only``, or else every mutant whose
+            function a graded cell after its span uses (``autograder.authoring.reach``).
     """
     if which not in ("all", "demo"):
         raise ValueError(f"which must be 'all' or 'demo', got {which!r}")
@@ -148,16 +149,17 @@ def sample_students(
         if unknown:
             raise ValueError(f"no mutants named {unknown} in {unit}")
         mutants = [by_name[name] for name in only]
-        if whole:
-            students.update({m.name: [m] for m in mutants})
-            return students
     elif whole:
-        raise ValueError("whole needs the mutants to hand in (only)")
-    elif which == "demo":
+        reference = course.reference(unit)
+        mutants = [m for m in mutants if reach.later_readers(reference, m)]
+    if whole:
+        students.update({m.name: [m] for m in mutants})
+        return students
+    if which == "demo" and not only:
         students[BLANK] = []
         students.update({role: [m] for role, m in samples.demo_roles(unit).items()})
         return students
-    else:
+    if not only:
         students[BLANK] = []
         students.update({name: [] for name in TRIVIAL})
     groups = packing.plan(course.reference(unit), mutants)
@@ -198,11 +200,10 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", default=(), metavar="MUTANT",
                         help="grade just the reference and these mutants")  # fmt: skip
     parser.add_argument("--whole", action="store_true",
-                        help="with --only: each mutant alone in a whole notebook, as a student "
-                             "with just that mistake would hand it in")  # fmt: skip
+                        help="each mutant alone in a whole notebook, as a student with just that "
+                             "mistake would hand it in: those of --only, or else every mutant whose "
+                             "function a graded cell after its span uses")  # fmt: skip
     args = parser.parse_args()
-    if args.whole and not args.only:
-        parser.error("--whole needs --only MUTANT ...")
     unknown = sorted(set(args.only) - {m.name for m in samples.mutants(args.unit)})
     if unknown:  # the author's typo: say so before a release is built
         parser.error(f"no mutants named {unknown} in {args.unit}")

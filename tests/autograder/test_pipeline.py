@@ -164,5 +164,24 @@ def test_whole_hands_in_each_chosen_mistake_alone():
     students = sample_students(None, "unit09", only=chosen, whole=True)
     by_name = {m.name: m for m in samples.mutants("unit09")}
     assert students == {REFERENCE_STUDENT: [], **{name: [by_name[name]] for name in chosen}}
-    with pytest.raises(ValueError, match="needs the mutants"):
-        sample_students(None, "unit09", whole=True)
+
+
+def test_reach_finds_the_later_cells_that_run_a_mistaken_function():
+    from autograder.authoring.reach import later_readers
+
+    # b's answer calls a; c's test reads b_value, which b's cell computes from a.
+    reference = authoring.notebook([
+        authoring.solution("def a(x):\n    return 2 * x\n", "toy_a_impl"),
+        authoring.tests("assert a(1) == 2", "toy_a", points=1),
+        authoring.code("fig = a(3)"),  # a given cell: plots feed no check
+        authoring.solution("def b(x):\n    return a(x) + 1\n\n\nb_value = b(1)\n", "toy_b_impl"),
+        authoring.tests("assert b(1) == 3", "toy_b", points=1),
+        authoring.solution("def c(x):\n    fig = 0\n    return x\n", "toy_c_impl"),
+        authoring.tests("fig = 1\nassert c(fig) == 1", "toy_c", points=1),
+        authoring.solution("def d(x):\n    return x\n", "toy_d_impl"),
+        authoring.tests("assert d(b_value) == 3", "toy_d", points=1),
+    ])  # fmt: skip
+    a_mistake = Mutant("a", "toy_a_impl", "2 * x", "2 + x", expected={"toy_a": 0.0})
+    assert later_readers(reference, a_mistake) == ["toy_b", "toy_d"]
+    declared = Mutant("a", "toy_a_impl", "2 * x", "2 + x", expected={"toy_a": 0.0, "toy_b": 0.0})
+    assert later_readers(reference, declared) == ["toy_d"]
