@@ -296,6 +296,20 @@ def inherited_mistakes(submission: Submission, pieces: dict[str, tuple[str, Call
             failing.append(f"{name} ({cell})")
     if not failing:
         return ""
-    one = len(failing) == 1
-    return (f"\n  note: this uses your {' and '.join(failing)}, which "
-            f"{'fails its' if one else 'fail their'} own checks: fix {'that' if one else 'those'} first")
+    return f"\n  note: this uses your {' and '.join(failing)}, whose own checks fail: start there"
+
+
+def pointing_back(pieces: dict[str, tuple[str, Callable[[Submission], Any]]]) -> Callable:
+    """Decorate a check so that its failure message ends with ``inherited_mistakes``."""
+
+    def decorate(check: Callable) -> Callable:
+        @functools.wraps(check)  # pytest reads the fixtures and marks through the wrapper
+        def checked(submission: Submission, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return check(submission, *args, **kwargs)
+            except CheckFailure as failure:
+                raise CheckFailure(str(failure) + inherited_mistakes(submission, pieces)) from None
+
+        return checked
+
+    return decorate

@@ -117,6 +117,6 @@ def test_inherited_mistakes_names_only_the_pieces_that_fail():
 
     assert inherited_mistakes(None, {"f": ("unit99_f", passes)}) == ""
     one = inherited_mistakes(None, {"f": ("unit99_f", passes), "g": ("unit99_g", fails)})
-    assert one == "\n  note: this uses your g (unit99_g), which fails its own checks: fix that first"
+    assert one == "\n  note: this uses your g (unit99_g), whose own checks fail: start there"
     two = inherited_mistakes(None, {"g": ("unit99_g", fails), "h": ("unit99_h", crashes)})
-    assert two.endswith("your g (unit99_g) and h (unit99_h), which fail their own checks: fix those first")
+    assert two.endswith("your g (unit99_g) and h (unit99_h), whose own checks fail: start there")

@@ -8,7 +8,8 @@ update shows its gradient's scale and which optimizer applied it) and returns bo
 and every weight after the step. The grader runs its own reference step on the same
 inputs: the discriminator's update on L_D first, then the generator's non-saturating update
 against the updated discriminator. When the generator's weights match a step against the
-*old* discriminator instead, the message says so.
+*old* discriminator instead, the message says so. The step computes the student's losses;
+a failure names them when they fail their own checks.
 """
 
 import keras
@@ -16,11 +17,21 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from autograder.contract.kit import once_per_submission, rng
+from autograder.checks.unit07 import test_gan_losses as loss_checks
+from autograder.contract.kit import once_per_submission, pointing_back, rng
 from course_lib.testing import CheckFailure, assert_close
 
 NOISE_DIM = 2
 G_LR, D_LR = 0.05, 0.1
+
+
+def losses_right(submission) -> None:
+    for case in loss_checks.cases():
+        for kind in ("minimax", "non_saturating"):
+            loss_checks.test_values_and_gradients(submission, case, kind)
+
+
+LOSSES = {"discriminator_loss and generator_loss": ("unit07_gan_losses", losses_right)}
 
 
 def mlp(inputs: int, width: int, outputs: int) -> keras.Model:
@@ -77,6 +88,7 @@ def step_results(submission) -> tuple[list, list, list, int]:
             reference_step(g, d, real, noise, generator_sees_updated_d=False), len(g))  # fmt: skip
 
 
+@pointing_back(LOSSES)
 def test_losses(submission):
     got, expected, _, _ = step_results(submission)
     assert_close(got[0], expected[0], rtol=1e-5, name="gan_step's d_loss (L_D before the update)")
@@ -84,6 +96,7 @@ def test_losses(submission):
                  name="gan_step's g_loss (non-saturating, against the updated discriminator)")  # fmt: skip
 
 
+@pointing_back(LOSSES)
 def test_discriminator_update(submission):
     got, expected, _, n_g = step_results(submission)
     for i, (value, want) in enumerate(zip(got[2 + n_g :], expected[2 + n_g :], strict=True)):
@@ -92,6 +105,7 @@ def test_discriminator_update(submission):
 
 
 @pytest.mark.weight(2)
+@pointing_back(LOSSES)
 def test_generator_update(submission):
     got, expected, against_old_d, n_g = step_results(submission)
     pairs = list(zip(got[2 : 2 + n_g], expected[2 : 2 + n_g], against_old_d[2 : 2 + n_g], strict=True))

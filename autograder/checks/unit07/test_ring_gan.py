@@ -9,19 +9,25 @@ modes and at least 50 % high-quality samples; the reference reaches 8 of 8 and
 71 %. Gates: the generator maps (n, 2) noise to finite (n, 2) points, the same
 noise twice to the same points (a sampler that draws from its own random numbers, or from
 the ring itself, is not a generator of the grader's noise), and it is the notebook's
-``make_generator()`` network, layer for layer.
+``make_generator()`` network, layer for layer. The ring was trained with the student's
+``gan_step`` and losses; a short metric names them when they fail their own checks.
 """
 
 import keras
 import numpy as np
 import pytest
 
-from autograder.contract.kit import layers_in_order, once_per_submission, rng
+from autograder.checks.unit07 import test_gan_step as step_checks
+from autograder.contract.kit import layers_in_order, once_per_submission, pointing_back, rng
 from autograder.contract.model_facts import describe_model
 from autograder.contract.submission import StudentError
 from course_lib.testing import CheckFailure, assert_at_least
 
 NOISE_DIM, N, SIGMA, MODES, MIN_PER_MODE = 2, 2500, 0.02, 8, 25
+# gan_step's checks name the losses themselves when those are the cause.
+TRAINING_PIECES = {"gan_step": ("unit07_gan_step", lambda submission: (
+    step_checks.test_losses(submission), step_checks.test_discriminator_update(submission),
+    step_checks.test_generator_update(submission)))}  # fmt: skip
 CENTRES = 2.0 * np.stack([np.cos(2 * np.pi * np.arange(MODES) / MODES), np.sin(2 * np.pi * np.arange(MODES) / MODES)], axis=1)
 
 
@@ -69,6 +75,7 @@ def test_is_the_given_network(submission):
 
 
 @pytest.mark.weight(2)
+@pointing_back(TRAINING_PIECES)
 def test_covers_the_modes(submission, record_property):
     modes, good, per_mode = quality(samples(submission))
     record_property("note", f"{modes} of 8 modes covered, {good:.1%} high-quality samples; high-quality "
@@ -77,6 +84,7 @@ def test_covers_the_modes(submission, record_property):
                     f"each) on {N} samples from the grader's noise")  # fmt: skip
 
 
+@pointing_back(TRAINING_PIECES)
 def test_high_quality_samples(submission):
     assert_at_least(quality(samples(submission))[1], 0.5,
                     name=f"fraction of high-quality samples (within 3 sigma of a centre) of {N}")  # fmt: skip

@@ -20,7 +20,7 @@ from autograder.checks.unit09.common import (
     random_lake,
     random_mdp,
 )
-from autograder.contract.kit import inherited_mistakes, rng
+from autograder.contract.kit import pointing_back, rng
 from course_lib.testing import CheckFailure, assert_close
 
 EVALUATION = {
@@ -35,19 +35,18 @@ IMPROVEMENT = {
 
 
 @pytest.mark.parametrize("case", list(EVALUATION))
+@pointing_back(TABULATE)
 def test_evaluate_policy(submission, case):
     make, gamma, seed = EVALUATION[case]
     P = make()
     policy = rng(seed).integers(0, len(P[0]), size=len(P))
     got = submission.call("evaluate_policy", P, policy, gamma)
-    try:
-        assert_close(np.asarray(got, float), policy_values(P, policy, gamma), rtol=1e-8, atol=1e-10,
-                     name=f"evaluate_policy of a random policy vs the exact solve ({case} case)")  # fmt: skip
-    except CheckFailure as failure:
-        raise CheckFailure(str(failure) + inherited_mistakes(submission, TABULATE)) from None
+    assert_close(np.asarray(got, float), policy_values(P, policy, gamma), rtol=1e-8, atol=1e-10,
+                 name=f"evaluate_policy of a random policy vs the exact solve ({case} case)")  # fmt: skip
 
 
 @pytest.mark.parametrize("case", list(IMPROVEMENT))
+@pointing_back(TABULATE)
 def test_policy_iteration(submission, case):
     make, gamma = IMPROVEMENT[case]
     P = make()
@@ -55,8 +54,5 @@ def test_policy_iteration(submission, case):
     if not (isinstance(got, (tuple, list)) and len(got) == 2):
         raise CheckFailure(f"policy_iteration must return (V, policy), got {type(got).__name__}")
     V_star, Q_star = optimal(P, gamma)
-    try:
-        assert_close(np.asarray(got[0], float), V_star, rtol=0, atol=1e-6, name=f"V of policy_iteration vs the exact V* ({case} case)")
-        assert_optimal_policy(got[1], Q_star, name=f"the policy of policy_iteration ({case} case)")
-    except CheckFailure as failure:
-        raise CheckFailure(str(failure) + inherited_mistakes(submission, TABULATE)) from None
+    assert_close(np.asarray(got[0], float), V_star, rtol=0, atol=1e-6, name=f"V of policy_iteration vs the exact V* ({case} case)")
+    assert_optimal_policy(got[1], Q_star, name=f"the policy of policy_iteration ({case} case)")

@@ -14,7 +14,7 @@ import pytest
 
 from autograder.checks.unit09 import test_q_update as update_checks
 from autograder.checks.unit09.common import random_lake
-from autograder.contract.kit import inherited_mistakes, once_per_submission
+from autograder.contract.kit import once_per_submission, pointing_back
 from course_lib import rl
 from course_lib.testing import CheckFailure, assert_at_least, assert_close
 
@@ -45,17 +45,15 @@ def reference_q_learning(desc, episodes, alpha, gamma, eps_start, eps_end, seed)
     return Q
 
 
+@pointing_back(Q_UPDATE)
 def test_q_learning_replays_exactly(submission):
     desc = random_lake(4, 9402)
     expected = reference_q_learning(desc, **REPLAY)
     got = np.asarray(submission.call("q_learning", desc, *REPLAY.values()), dtype=float)
     settings = ", ".join(f"{k}={v}" for k, v in REPLAY.items())
-    try:
-        assert_close(got, expected, rtol=1e-9, atol=1e-12,
-                     name=f"q_learning on a 4x4 lake of the grader's ({settings}) vs the same algorithm replayed "
-                          "(draws in the notebook's order: rng.random() every step, rng.integers(A) when exploring)")  # fmt: skip
-    except CheckFailure as failure:
-        raise CheckFailure(str(failure) + inherited_mistakes(submission, Q_UPDATE)) from None
+    assert_close(got, expected, rtol=1e-9, atol=1e-12,
+                 name=f"q_learning on a 4x4 lake of the grader's ({settings}) vs the same algorithm replayed "
+                      "(draws in the notebook's order: rng.random() every step, rng.integers(A) when exploring)")  # fmt: skip
 
 
 @once_per_submission
@@ -67,10 +65,8 @@ def greedy_policy(submission) -> np.ndarray:
 
 
 @pytest.mark.weight(2)
+@pointing_back(Q_UPDATE)
 def test_policy_succeeds_on_fresh_episodes(submission, record_property):
     rate = rl.success_rate(greedy_policy(submission), range(940_000, 943_000))
     record_property("note", f"success rate {rate:.3f} on 3000 episodes of the grader's")
-    try:
-        assert_at_least(rate, 0.70, name="success rate of frozenlake_Q's greedy policy on 3000 episodes of the grader's")
-    except CheckFailure as failure:
-        raise CheckFailure(str(failure) + inherited_mistakes(submission, Q_UPDATE)) from None
+    assert_at_least(rate, 0.70, name="success rate of frozenlake_Q's greedy policy on 3000 episodes of the grader's")

@@ -6,19 +6,30 @@ count, and scored on 4,000 fresh MNIST-1D samples generated with the grader's se
 (``autograder.contract.heldout``). Full marks when every kind's mean accuracy clears its
 bar (linear 0.28, MLP 0.60, CNN, GRU and transformer 0.85; the reference reaches about
 0.32, 0.66 and 0.93), when linear < MLP < each of the other three (the published ordering),
-and when the three seeds gave three different models.
+and when the three seeds gave three different models. The capstone's models come from the
+student's ``make_model``; when the gate fails, the message says whether that fails its
+own checks.
 """
 
 import numpy as np
 import pytest
 
+from autograder.checks.unit10 import test_capstone_models as model_checks
 from autograder.checks.unit10.common import KINDS, SPECS, reference_model
 from autograder.contract import heldout
-from autograder.contract.kit import grader_copy, once_per_submission
+from autograder.contract.kit import grader_copy, once_per_submission, pointing_back
 from course_lib.testing import CheckFailure
 
 SEEDS = (0, 1, 2)
 BARS = {"linear": 0.28, "mlp": 0.60, "cnn": 0.85, "gru": 0.85, "transformer": 0.85}
+
+
+def every_kind_built(submission) -> None:
+    for kind in KINDS:
+        model_checks.test_make_model(submission, kind)
+
+
+MAKE_MODEL = {"make_model": ("unit10_capstone_models", every_kind_built)}
 
 
 @once_per_submission
@@ -38,6 +49,7 @@ def fresh_accuracy(submission) -> dict:
 
 
 @pytest.mark.gate
+@pointing_back(MAKE_MODEL)
 def test_capstone_models_are_the_specified_networks(submission):
     copies(submission)
 
