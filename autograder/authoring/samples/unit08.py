@@ -3,7 +3,10 @@
 Scores were measured with ``python -m autograder.authoring.pipeline unit08 DIR`` and are
 ``points × passed weight / total weight`` over a cell's hidden checks (4 decimals). The
 module is a catalogue: one entry per planted mistake, with the comment that says why a
-student would write it and which check meets it.
+student would write it and which check meets it. A mistake also declares what it costs the
+later cells that run the mistaken function (multi-head attention calls the attention, the
+reverser adds the positional encoding and is judged through the grader's copy with the
+specified one), as measured with ``--whole --only MUTANT``.
 """
 
 from __future__ import annotations
@@ -95,7 +98,7 @@ MUTANTS = [
         find="scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])",
         replace="scores = q @ np.swapaxes(k, -1, -2)",
         # Scores in the thousands make both softmaxes one-hot: the large_scores case passes.
-        expected={"unit08_attention": 1.5},
+        expected={"unit08_attention": 1.5, "unit08_multi_head_attention": 0.0},
         message="attention weights softmax(q k^T / sqrt(d_k)) over the keys (rectangular case",
     ),
     Mutant(
@@ -105,7 +108,7 @@ MUTANTS = [
         find="weights = weights / weights.sum(axis=-1, keepdims=True)",
         replace="weights = weights / weights.sum(axis=-2, keepdims=True)",
         # Each column's normalisation runs over later queries too: the future leaks in.
-        expected={"unit08_attention": 0.5},
+        expected={"unit08_attention": 0.5, "unit08_multi_head_attention": 0.0},
         message="attention weights softmax(q k^T / sqrt(d_k)) over the keys (batched_heads case",
     ),
     Mutant(
@@ -123,7 +126,7 @@ MUTANTS = [
         cell="unit08_attention_impl",
         find="return np.tril(np.ones((n, n), dtype=bool))",
         replace="return np.triu(np.ones((n, n), dtype=bool))",
-        expected={"unit08_attention": 2.5},
+        expected={"unit08_attention": 2.5, "unit08_multi_head_attention": 2.25},
         message="causal_mask(2) must be a boolean (2, 2) array",
     ),
     Mutant(
@@ -138,7 +141,7 @@ MUTANTS = [
         "    weights = np.exp(scores)\n"
         "    weights = weights / weights.sum(axis=-1, keepdims=True)\n"
         "    if mask is not None:\n        weights = np.where(mask, weights, 0.0)\n",
-        expected={"unit08_attention": 2.0},
+        expected={"unit08_attention": 2.0, "unit08_multi_head_attention": 2.25},
         message="causal outputs 0..0 after changing the keys and values after position 0",
     ),
     # --- multi-head attention (3 points: four configurations against Keras) -----------------
@@ -176,7 +179,7 @@ MUTANTS = [
         cell="unit08_positional_encoding_impl",
         find="encoding[:, 0::2], encoding[:, 1::2] = np.sin(angles), np.cos(angles)",
         replace="encoding[:, 0::2], encoding[:, 1::2] = np.cos(angles), np.sin(angles)",
-        expected={"unit08_positional_encoding": 0.8},
+        expected={"unit08_positional_encoding": 0.8, "unit08_reversal": 1.0},
         message="positional_encoding(1, 2)",
     ),
     Mutant(
@@ -185,7 +188,7 @@ MUTANTS = [
         cell="unit08_positional_encoding_impl",
         find="encoding[:, 0::2], encoding[:, 1::2] = np.sin(angles), np.cos(angles)",
         replace="encoding[:, : d // 2], encoding[:, d // 2 :] = np.sin(angles), np.cos(angles)",
-        expected={"unit08_positional_encoding": 1.2},
+        expected={"unit08_positional_encoding": 1.2, "unit08_reversal": 1.0},
         message="positional_encoding(33, 6)",
     ),
     Mutant(
@@ -194,7 +197,7 @@ MUTANTS = [
         cell="unit08_positional_encoding_impl",
         find="encoding[:, 0::2], encoding[:, 1::2] = np.sin(angles), np.cos(angles)",
         replace="encoding[:, 0::2], encoding[:, 1::2] = np.sin(angles), np.sin(angles)",
-        expected={"unit08_positional_encoding": 0.4},
+        expected={"unit08_positional_encoding": 0.4, "unit08_reversal": 1.0},
         message="(must not depend on p)",
     ),
     Mutant(

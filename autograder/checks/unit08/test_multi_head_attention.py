@@ -5,14 +5,16 @@ kernels and biases, runs it, and passes the same eight weights (query/key/value 
 (d, heads, key_dim or value_dim) and biases, output kernel (heads, value_dim, d) and bias
 (d,)) to ``multi_head_attention``: one head of self-attention, two heads of
 cross-attention with key_dim != value_dim and n_q != n_k, four heads with the causal mask,
-and a key_dim larger than d (Keras scales by 1/sqrt(key_dim), not 1/sqrt(d)).
+and a key_dim larger than d (Keras scales by 1/sqrt(key_dim), not 1/sqrt(d)). It runs the
+student's attention and mask; a failure names them when they fail their own checks.
 """
 
 import keras
 import numpy as np
 import pytest
 
-from autograder.contract.kit import float64, rng
+from autograder.checks.unit08 import test_attention as attention_checks
+from autograder.contract.kit import float64, pointing_back, rng
 from course_lib.testing import assert_close
 
 NAMES = ("query_kernel", "query_bias", "key_kernel", "key_bias", "value_kernel", "value_bias",
@@ -26,7 +28,17 @@ CASES = {
 }
 
 
+def attention_right(submission) -> None:
+    attention_checks.test_causal_mask(submission)
+    for case in attention_checks.CASES:
+        attention_checks.test_matches_reference(submission, case)
+
+
+ATTENTION = {"scaled_dot_product_attention and causal_mask": ("unit08_attention", attention_right)}
+
+
 @pytest.mark.parametrize("name", list(CASES))
+@pointing_back(ATTENTION)
 def test_matches_keras(submission, name):
     heads, key_dim, value_dim, d, n_q, n_k, causal = CASES[name]
     gen = rng(8401 + list(CASES).index(name))

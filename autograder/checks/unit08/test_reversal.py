@@ -7,14 +7,16 @@ of the specified architecture (embedding plus sinusoidal encoding, one single-he
 attention block with post-norm residuals, a 64-32 feed-forward network, Dense(10)) holding
 its weights (gate: it must be exactly that network, layer for layer), so only what was
 learned counts: token accuracy >= 0.99 on 2,000 fresh sequences from the grader's seed
-(the reference reaches 1.0).
+(the reference reaches 1.0). The grader's copy adds the specified encoding, so a reverser
+trained with another one fails here too; the message then names positional_encoding.
 """
 
 import keras
 import numpy as np
 import pytest
 
-from autograder.contract.kit import grader_copy, rng
+from autograder.checks.unit08 import test_positional_encoding as encoding_checks
+from autograder.contract.kit import grader_copy, pointing_back, rng
 from autograder.contract.submission import StudentError
 from course_lib import sequences
 from course_lib.testing import CheckFailure, assert_at_least
@@ -62,7 +64,15 @@ def test_reverser_is_the_specified_transformer(submission):
     grader_copy(submission, "reverser", reference_transformer(), spec=SPEC)
 
 
+def encoding_right(submission) -> None:
+    encoding_checks.test_matches_reference(submission, (33, 6))
+
+
+ENCODING = {"positional_encoding": ("unit08_positional_encoding", encoding_right)}
+
+
 @pytest.mark.weight(2)
+@pointing_back(ENCODING)
 def test_fresh_token_accuracy(submission, record_property):
     model = grader_copy(submission, "reverser", reference_transformer(), spec=SPEC)
     x, y = sequences.reversal(2000, LENGTH, VOCAB, rng(8801))
