@@ -10,9 +10,11 @@ grading alone in a whole notebook (``python -m autograder.authoring.pipeline uni
 The reading is syntactic, from the reference notebook: a cell reads a name when it loads
 it without assigning it first in that cell (``fig, ax = plt.subplots()`` reads nothing of
 an earlier ``fig``), and what a reading answer cell defines is read in turn. Only answer
-cells and graded test cells count: the given cells plot and print, and feed no check.
-A reader is a candidate, not a verdict: many read the function on inputs where the
-mistake does not show, which only a whole-notebook run can tell.
+cells and graded test cells count; given cells are skipped, so a value a given cell
+computes with the mistaken function and a later answer reads is missed, as are names bound
+by loops, ``with`` or augmented assignment. A reader is a candidate, not a verdict: many
+read the function on inputs where the mistake does not show, which only a whole-notebook
+run can tell.
 """
 
 from __future__ import annotations
