@@ -33,14 +33,16 @@ def defined_names(source: str) -> set[str]:
         tree = ast.parse(source)
     except SyntaxError:  # magics or a half-written cell: it defines nothing we can see
         return set()
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
-    return names
+    return set().union(*(_bound_by(node) for node in tree.body))
+
+
+def _bound_by(node: ast.stmt) -> set[str]:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return set()
 
 
 def read_names(source: str) -> set[str]:
@@ -54,7 +56,7 @@ def read_names(source: str) -> set[str]:
     for statement in tree.body:
         loads = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         read |= loads - bound
-        bound |= defined_names(ast.unparse(statement))
+        bound |= _bound_by(statement)
     return read
 
 

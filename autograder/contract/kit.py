@@ -303,12 +303,15 @@ def pointing_back(pieces: dict[str, tuple[str, Callable[[Submission], Any]]]) ->
     """Decorate a check so that its failure message ends with ``inherited_mistakes``."""
 
     def decorate(check: Callable) -> Callable:
+        # Once per submission: the parametrized cases of one check share the note.
+        note = once_per_submission(lambda submission: inherited_mistakes(submission, pieces))
+
         @functools.wraps(check)  # pytest reads the fixtures and marks through the wrapper
         def checked(submission: Submission, *args: Any, **kwargs: Any) -> Any:
             try:
                 return check(submission, *args, **kwargs)
             except CheckFailure as failure:
-                raise CheckFailure(str(failure) + inherited_mistakes(submission, pieces)) from None
+                raise CheckFailure(str(failure) + note(submission)) from None
 
         return checked
 
